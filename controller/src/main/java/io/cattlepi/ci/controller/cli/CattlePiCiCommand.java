@@ -1,0 +1,26 @@
+package io.cattlepi.ci.controller.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The top-level {@code cattlepi-ci} command; subcommands are added by the launcher's main class. */
+@Command(name = "cattlepi-ci",
+        mixinStandardHelpOptions = true,
+        version = "cattlepi-ci 0.1.0",
+        description = "CI controller for a rack of Raspberry Pis building CattlePi images.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class CattlePiCiCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Builds the command line with the controller's own subcommands. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new CattlePiCiCommand());
+        return cli;
+    }
+}
