@@ -1,0 +1,148 @@
+package io.cattlepi.ci.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's durable state: one SQLite file in WAL mode. Every state change is one
+ * {@link #write} transaction (all or nothing, even across a crash); readers such as the UI use
+ * their own connection and never wait for the scheduler.
+ */
+public final class Store implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Store.class);
+
+    /** Work done inside one transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T apply(Tx tx);
+    }
+
+    private final Path file;
+    private final Clock clock;
+    private final Connection writer;
+    private final Connection reader;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock readLock = new ReentrantLock();
+
+    private Store(Path file, Clock clock, Connection writer, Connection reader) {
+        this.file = file;
+        this.clock = clock;
+        this.writer = writer;
+        this.reader = reader;
+    }
+
+    /** Opens (creating if needed) the database at {@code file} and runs pending migrations. */
+    public static Store open(Path file, Clock clock) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Connection writer = connect(file);
+            try (Statement s = writer.createStatement()) {
+                s.execute("PRAGMA journal_mode = WAL");
+            }
+            int before = Migrations.apply(writer);
+            if (before < Migrations.latest()) {
+                log.info("state database {} migrated from schema {} to {}", file, before, Migrations.latest());
+            }
+            Connection reader = connect(file);
+            try (Statement s = reader.createStatement()) {
+                s.execute("PRAGMA query_only = ON");
+            }
+            return new Store(file, clock, writer, reader);
+        } catch (SQLException | java.io.IOException e) {
+            throw new StoreException("cannot open the state database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Connection connect(Path file) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA busy_timeout = 10000");
+            // FULL: a Pi loses power; a committed transition must survive that too.
+            s.execute("PRAGMA synchronous = FULL");
+            s.execute("PRAGMA foreign_keys = ON");
+        }
+        return c;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Runs {@code work} in one write transaction: committed if it returns, rolled back if it throws. */
+    public <T> T write(Work<T> work) {
+        writeLock.lock();
+        try {
+            writer.setAutoCommit(false);
+            try {
+                T result = work.apply(new Tx(writer, clock, true));
+                writer.commit();
+                return result;
+            } catch (RuntimeException | Error e) {
+                rollbackQuietly(e);
+                throw e;
+            } finally {
+                writer.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("state database transaction failed: " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Runs {@code work} against a consistent read-only snapshot. */
+    public <T> T read(Work<T> work) {
+        readLock.lock();
+        try {
+            reader.setAutoCommit(false);
+            try {
+                return work.apply(new Tx(reader, clock, false));
+            } finally {
+                reader.rollback();
+                reader.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("state database read failed: " + e.getMessage(), e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private void rollbackQuietly(Throwable cause) {
+        try {
+            writer.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        writeLock.lock();
+        readLock.lock();
+        try {
+            reader.close();
+            writer.close();
+        } catch (SQLException e) {
+            throw new StoreException("closing the state database failed: " + e.getMessage(), e);
+        } finally {
+            readLock.unlock();
+            writeLock.unlock();
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.cattlepi.ci.store;
+
+import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.build.BuildResult;
+import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.fleet.Health;
+import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.fleet.WorkerState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One transaction's view of the store: typed reads and writes of workers, builds and events.
+ * Only valid inside the {@link Store#write} or {@link Store#read} call that made it.
+ */
+public final class Tx {
+    private static final String WORKER_COLUMNS = "id, host, port, mac, state, state_since, reason, last_action, build_id,"
+            + " host_key, resets, failed_resets, consecutive_failures, last_time_to_ready_ms";
+    private static final String BUILD_COLUMNS = "id, repository, sha, ref, pr_number, clone_url, event, delivery_id,"
+            + " message_id, receipt_handle, state, result, description, worker_id, created_at, started_at, finished_at,"
+            + " attempts, posted_status, message_deleted";
+
+    private final Connection c;
+    private final Clock clock;
+    private final boolean writable;
+
+    Tx(Connection c, Clock clock, boolean writable) {
+        this.c = c;
+        this.clock = clock;
+        this.writable = writable;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    // ---- workers
+
+    public List<Worker> workers() {
+        return query("SELECT " + WORKER_COLUMNS + " FROM workers ORDER BY id", Tx::worker);
+    }
+
+    public Optional<Worker> worker(String id) {
+        return query("SELECT " + WORKER_COLUMNS + " FROM workers WHERE id = ?", Tx::worker, id).stream().findFirst();
+    }
+
+    /** Inserts or replaces a worker row. Prefer {@link #transition} for state changes: it also records why. */
+    public void putWorker(Worker w) {
+        update("INSERT OR REPLACE INTO workers (" + WORKER_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                w.id(), w.host(), w.port(), w.mac(), w.state().wireName(), w.stateSince().toEpochMilli(), w.reason(),
+                w.lastAction().toEpochMilli(), w.buildId(), w.hostKey(), w.health().resets(), w.health().failedResets(),
+                w.health().consecutiveFailures(), w.health().lastTimeToReadyMillis());
+    }
+
+    /** Stores a worker whose state changed and appends the transition to its history. */
+    public void transition(Worker before, Worker after) {
+        putWorker(after);
+        if (before == null || before.state() != after.state()) {
+            String from = before == null ? "new" : before.state().wireName();
+            append(Event.WORKER, after.id(), "transition", from + " -> " + after.state().wireName() + ": " + after.reason());
+        }
+    }
+
+    public void removeWorker(String id) {
+        update("DELETE FROM workers WHERE id = ?", id);
+    }
+
+    // ---- builds
+
+    public Optional<Build> build(String id) {
+        return query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE id = ?", Tx::build, id).stream().findFirst();
+    }
+
+    public Optional<Build> buildByDelivery(String deliveryId) {
+        return query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE delivery_id = ? ORDER BY created_at LIMIT 1",
+                Tx::build, deliveryId).stream().findFirst();
+    }
+
+    public Optional<Build> buildByMessage(String messageId) {
+        return query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE message_id = ? ORDER BY created_at LIMIT 1",
+                Tx::build, messageId).stream().findFirst();
+    }
+
+    /** Builds of one commit for one event kind, newest first (for duplicate detection). */
+    public List<Build> buildsOf(String repository, String sha, String event) {
+        return query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE repository = ? AND sha = ? AND event = ?"
+                + " AND state <> 'rejected' ORDER BY created_at DESC", Tx::build, repository, sha, event);
+    }
+
+    /** Builds in the given states, oldest first. */
+    public List<Build> buildsIn(BuildState... states) {
+        StringBuilder in = new StringBuilder();
+        Object[] args = new Object[states.length];
+        for (int i = 0; i < states.length; i++) {
+            in.append(i == 0 ? "?" : ",?");
+            args[i] = states[i].wireName();
+        }
+        return query("SELECT " + BUILD_COLUMNS + " FROM builds WHERE state IN (" + in + ") ORDER BY created_at, id",
+                Tx::build, args);
+    }
+
+    /** The most recent builds, newest first. */
+    public List<Build> recentBuilds(int limit) {
+        return query("SELECT " + BUILD_COLUMNS + " FROM builds ORDER BY created_at DESC, id DESC LIMIT ?", Tx::build, limit);
+    }
+
+    public void putBuild(Build b) {
+        update("INSERT OR REPLACE INTO builds (" + BUILD_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                b.id(), b.repository(), b.sha(), b.ref(), b.prNumber(), b.cloneUrl(), b.event(), b.deliveryId(),
+                b.messageId(), b.receiptHandle(), b.state().wireName(), b.result() == null ? null : b.result().wireName(),
+                b.description(), b.workerId(), b.createdAt().toEpochMilli(), millis(b.startedAt()), millis(b.finishedAt()),
+                b.attempts(), b.postedStatus(), b.messageDeleted() ? 1 : 0);
+    }
+
+    /** Stores a build and, when its state changed, appends that to its history. */
+    public void buildChanged(Build before, Build after) {
+        putBuild(after);
+        if (before == null || before.state() != after.state()) {
+            String from = before == null ? "new" : before.state().wireName();
+            append(Event.BUILD, after.id(), "transition", from + " -> " + after.state().wireName() + ": " + after.description());
+        }
+    }
+
+    // ---- events
+
+    public void append(String subjectKind, String subjectId, String kind, String detail) {
+        update("INSERT INTO events (at, subject_kind, subject_id, kind, detail) VALUES (?,?,?,?,?)",
+                now().toEpochMilli(), subjectKind, subjectId, kind, detail == null ? "" : detail);
+    }
+
+    /** The last {@code limit} events of one subject, oldest first. */
+    public List<Event> events(String subjectKind, String subjectId, int limit) {
+        List<Event> newest = query("SELECT seq, at, subject_kind, subject_id, kind, detail FROM events"
+                + " WHERE subject_kind = ? AND subject_id = ? ORDER BY seq DESC LIMIT ?", Tx::event, subjectKind, subjectId, limit);
+        List<Event> ordered = new ArrayList<>(newest);
+        java.util.Collections.reverse(ordered);
+        return ordered;
+    }
+
+    /** Events of every subject after {@code afterSeq}, oldest first (for the audit view). */
+    public List<Event> eventsAfter(long afterSeq, int limit) {
+        return query("SELECT seq, at, subject_kind, subject_id, kind, detail FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                Tx::event, afterSeq, limit);
+    }
+
+    // ---- mapping
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private static Worker worker(ResultSet rs) throws SQLException {
+        return new Worker(rs.getString("id"), rs.getString("host"), rs.getInt("port"), rs.getString("mac"),
+                WorkerState.fromWire(rs.getString("state")), Instant.ofEpochMilli(rs.getLong("state_since")),
+                rs.getString("reason"), Instant.ofEpochMilli(rs.getLong("last_action")), rs.getString("build_id"),
+                rs.getString("host_key"), new Health(rs.getInt("resets"), rs.getInt("failed_resets"),
+                rs.getInt("consecutive_failures"), rs.getLong("last_time_to_ready_ms")));
+    }
+
+    private static Build build(ResultSet rs) throws SQLException {
+        int pr = rs.getInt("pr_number");
+        Integer prNumber = rs.wasNull() ? null : pr;
+        return new Build(rs.getString("id"), rs.getString("repository"), rs.getString("sha"), rs.getString("ref"),
+                prNumber, rs.getString("clone_url"), rs.getString("event"), rs.getString("delivery_id"),
+                rs.getString("message_id"), rs.getString("receipt_handle"), BuildState.fromWire(rs.getString("state")),
+                BuildResult.fromWire(rs.getString("result")), rs.getString("description"), rs.getString("worker_id"),
+                Instant.ofEpochMilli(rs.getLong("created_at")), instant(rs, "started_at"), instant(rs, "finished_at"),
+                rs.getInt("attempts"), rs.getString("posted_status"), rs.getInt("message_deleted") != 0);
+    }
+
+    private static Event event(ResultSet rs) throws SQLException {
+        return new Event(rs.getLong("seq"), Instant.ofEpochMilli(rs.getLong("at")), rs.getString("subject_kind"),
+                rs.getString("subject_id"), rs.getString("kind"), rs.getString("detail"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    private static Long millis(Instant i) {
+        return i == null ? null : i.toEpochMilli();
+    }
+
+    private <T> List<T> query(String sql, Row<T> row, Object... args) {
+        try (PreparedStatement ps = prepare(sql, args); ResultSet rs = ps.executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(row.map(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void update(String sql, Object... args) {
+        if (!writable) {
+            throw new IllegalStateException("write inside a read-only transaction: " + sql);
+        }
+        try (PreparedStatement ps = prepare(sql, args)) {
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("update failed: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                ps.setNull(i + 1, Types.NULL);
+            } else {
+                ps.setObject(i + 1, a);
+            }
+        }
+        return ps;
+    }
+}
