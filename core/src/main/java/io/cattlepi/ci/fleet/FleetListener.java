@@ -1,0 +1,9 @@
+package io.cattlepi.ci.fleet;
+
+/** Told after a Pi's state change is committed (e.g. the scheduler waits for {@code ready} Pis). */
+@FunctionalInterface
+public interface FleetListener {
+    void changed(Worker before, Worker after);
+
+    FleetListener NONE = (b, a) -> { };
+}

@@ -1,0 +1,287 @@
+package io.cattlepi.ci.fleet;
+
+import io.cattlepi.ci.retry.Backoff;
+import io.cattlepi.ci.store.Event;
+import io.cattlepi.ci.store.Store;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every Pi moving through its lifecycle (the seed's builder_monitor, done right): each Pi
+ * has its own probe schedule, probes and resets run in parallel on a bounded pool, and every
+ * decision is committed to the store before it is acted on. A Pi just reset is re-probed after
+ * ~1 s, backing off to the idle interval; leased and operator-held Pis are never probed.
+ */
+public final class FleetMonitor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FleetMonitor.class);
+
+    private final Store store;
+    private final Probe probe;
+    private final WorkerReset reset;
+    private final Lifecycle lifecycle;
+    private final FleetSettings settings;
+    private final ScheduledExecutorService timer;
+    private final ExecutorService pool;
+    private final FleetListener listener;
+    private final Backoff reprobe;
+    private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> reprobeAttempt = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public FleetMonitor(Store store, Probe probe, WorkerReset reset, FleetSettings settings,
+                        ScheduledExecutorService timer, ExecutorService pool, FleetListener listener) {
+        this.store = store;
+        this.probe = probe;
+        this.reset = reset;
+        this.lifecycle = new Lifecycle(settings);
+        this.settings = settings;
+        this.timer = timer;
+        this.pool = pool;
+        this.listener = listener;
+        this.reprobe = Backoff.exponential(settings.firstReprobe(), settings.idleProbeInterval());
+    }
+
+    /** Makes the stored rack match the configured one: new Pis start unknown, removed ones retire. */
+    public void syncRack(List<RackMember> members) {
+        store.write(tx -> {
+            Set<String> configured = new HashSet<>();
+            for (RackMember m : members) {
+                configured.add(m.id());
+                Optional<Worker> known = tx.worker(m.id());
+                if (known.isEmpty()) {
+                    tx.transition(null, Worker.discovered(m.id(), m.host(), m.port(), m.mac(), tx.now()));
+                } else if (known.get().state() == WorkerState.RETIRED) {
+                    tx.transition(known.get(), Lifecycle.lostContact(known.get(), "back in the configured rack", tx.now()));
+                } else if (!known.get().host().equals(m.host()) || known.get().port() != m.port()) {
+                    Worker w = known.get();
+                    tx.putWorker(new Worker(w.id(), m.host(), m.port(), m.mac(), w.state(), w.stateSince(), w.reason(),
+                            w.lastAction(), w.buildId(), null, w.health()));
+                }
+            }
+            for (Worker w : tx.workers()) {
+                if (!configured.contains(w.id()) && w.state() != WorkerState.RETIRED && !w.state().isLeased()) {
+                    tx.transition(w, w.moveTo(WorkerState.RETIRED, "removed from the configured rack", tx.now()));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Probes every Pi that is not leased or held, now. */
+    public void start() {
+        for (Worker w : store.read(tx -> tx.workers())) {
+            wake(w.id());
+        }
+    }
+
+    /** Probes one Pi soon (after a lease ended, an undrain, or any outside change). */
+    public void wake(String workerId) {
+        reprobeAttempt.remove(workerId);
+        schedule(workerId, Duration.ZERO);
+    }
+
+    /**
+     * A lease ended. A normal end sends the Pi through reset; a suspect end (timeout, Pi gone
+     * mid-build) makes it {@code unknown}, so it is probed before anything else.
+     */
+    public Worker leaseEnded(String workerId, boolean suspect, String why) {
+        Worker after = store.write(tx -> {
+            Worker w = tx.worker(workerId).orElseThrow(() -> new IllegalArgumentException("no Pi named " + workerId));
+            if (!w.state().isLeased()) {
+                return w;
+            }
+            Worker next = suspect ? Lifecycle.lostContact(w, why, tx.now()) : Lifecycle.startReset(w, why, tx.now());
+            tx.transition(w, next);
+            return next;
+        });
+        listener.changed(null, after);
+        if (after.state() == WorkerState.REBUILD) {
+            runReset(after);
+        } else {
+            wake(workerId);
+        }
+        return after;
+    }
+
+    /** Operator: take a Pi out of service with a reason that stays in its history. */
+    public Worker drain(String workerId, String why) {
+        return operator(workerId, w -> {
+            if (w.state().isLeased()) {
+                throw new IllegalStateException("Pi " + workerId + " is running build " + w.buildId()
+                        + "; drain it when the build ends");
+            }
+            return w.moveTo(WorkerState.MAINTENANCE, "drained by operator: " + why, store.clock().instant());
+        });
+    }
+
+    /** Operator: put a Pi back; it is probed and reset before it can be leased again. */
+    public Worker undrain(String workerId) {
+        Worker w = operator(workerId, before -> {
+            if (before.state() != WorkerState.MAINTENANCE && before.state() != WorkerState.RETIRED) {
+                throw new IllegalStateException("Pi " + workerId + " is " + before.state().wireName() + ", not in maintenance");
+            }
+            Worker back = Lifecycle.lostContact(before, "returned to service by operator", store.clock().instant());
+            return back.withHealth(new Health(back.health().resets(), back.health().failedResets(), 0,
+                    back.health().lastTimeToReadyMillis()));
+        });
+        wake(workerId);
+        return w;
+    }
+
+    private Worker operator(String workerId, java.util.function.UnaryOperator<Worker> change) {
+        Worker[] pair = store.write(tx -> {
+            Worker w = tx.worker(workerId).orElseThrow(() -> new IllegalArgumentException("no Pi named " + workerId));
+            Worker next = change.apply(w);
+            tx.transition(w, next);
+            return new Worker[] {w, next};
+        });
+        listener.changed(pair[0], pair[1]);
+        return pair[1];
+    }
+
+    private void schedule(String workerId, Duration delay) {
+        if (closed) {
+            return;
+        }
+        try {
+            timer.schedule(() -> submitProbe(workerId), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("monitor stopping; not scheduling {}", workerId);
+        }
+    }
+
+    private void submitProbe(String workerId) {
+        if (closed || !busy.add(workerId)) {
+            return; // one probe or reset per Pi at a time; the running one reschedules
+        }
+        try {
+            pool.execute(() -> {
+                try {
+                    probeAndDecide(workerId);
+                } catch (RuntimeException e) {
+                    log.error("probing Pi {} failed unexpectedly", workerId, e);
+                    busy.remove(workerId);
+                    schedule(workerId, settings.idleProbeInterval());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            busy.remove(workerId);
+        }
+    }
+
+    private void probeAndDecide(String workerId) {
+        Optional<Worker> current = store.read(tx -> tx.worker(workerId));
+        if (current.isEmpty() || !monitored(current.get().state())) {
+            busy.remove(workerId);
+            return;
+        }
+        Observation seen = probe.probe(current.get());
+        Lifecycle.Decision decision = store.write(tx -> {
+            // Decide on the committed record: the Pi may have been leased or drained meanwhile.
+            Worker w = tx.worker(workerId).orElseThrow();
+            Lifecycle.Decision d = lifecycle.decide(w, seen, tx.now());
+            if (d.next().state() != w.state()) {
+                tx.transition(w, d.next());
+            } else if (!d.next().equals(w)) {
+                tx.putWorker(d.next());
+            }
+            if (seen.hostKeyRejected()) {
+                tx.append(Event.WORKER, workerId, "host-key-rejected", seen.failure());
+            }
+            return new Lifecycle.Decision(d.next(), d.action());
+        });
+        Worker after = decision.next();
+        if (after.state() != current.get().state()) {
+            listener.changed(current.get(), after);
+        }
+        if (decision.action() == Lifecycle.Action.RESET) {
+            busy.remove(workerId);
+            runReset(after);
+            return;
+        }
+        busy.remove(workerId);
+        scheduleNext(after);
+    }
+
+    private void runReset(Worker w) {
+        if (closed || !busy.add(w.id())) {
+            return;
+        }
+        try {
+            pool.execute(() -> {
+                try {
+                    reset.reset(w);
+                    store.write(tx -> {
+                        tx.append(Event.WORKER, w.id(), "reset", "restore_cattlepi.sh started");
+                        return null;
+                    });
+                } catch (Exception e) {
+                    resetFailed(w.id(), e);
+                } finally {
+                    busy.remove(w.id());
+                    reprobeAttempt.remove(w.id());
+                    scheduleNext(store.read(tx -> tx.worker(w.id())).orElse(w));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            busy.remove(w.id());
+        }
+    }
+
+    private void resetFailed(String workerId, Exception error) {
+        log.warn("reset of Pi {} failed: {}", workerId, error.getMessage());
+        Worker[] pair = store.write(tx -> {
+            Worker w = tx.worker(workerId).orElseThrow();
+            if (w.state() != WorkerState.REBUILD) {
+                return new Worker[] {w, w};
+            }
+            Worker failed = w.withHealth(w.health().resetFailed());
+            String why = "reset failed: " + error.getMessage();
+            Worker next = failed.health().consecutiveFailures() >= settings.failedResetStreak()
+                    ? failed.moveTo(WorkerState.MAINTENANCE, why + "; " + failed.health().consecutiveFailures()
+                            + " failed resets in a row", tx.now())
+                    : Lifecycle.lostContact(failed, why, tx.now());
+            tx.transition(w, next);
+            return new Worker[] {w, next};
+        });
+        if (pair[0] != pair[1]) {
+            listener.changed(pair[0], pair[1]);
+        }
+    }
+
+    private void scheduleNext(Worker w) {
+        if (!monitored(w.state())) {
+            reprobeAttempt.remove(w.id());
+            return;
+        }
+        Duration delay;
+        if (w.state() == WorkerState.READY) {
+            reprobeAttempt.remove(w.id());
+            delay = settings.idleProbeInterval();
+        } else {
+            int attempt = reprobeAttempt.merge(w.id(), 1, Integer::sum) - 1;
+            delay = reprobe.delay(attempt);
+        }
+        schedule(w.id(), delay);
+    }
+
+    private static boolean monitored(WorkerState s) {
+        return s == WorkerState.UNKNOWN || s == WorkerState.REBUILD || s == WorkerState.READY;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,27 @@
+package io.cattlepi.ci.fleet;
+
+import java.time.Duration;
+
+/** Port: runs commands on a Pi over SSH, checking its host key with the configured policy. */
+public interface WorkerShell {
+    /** A connection to one Pi; several commands may run on it. */
+    interface Session extends AutoCloseable {
+        /** Fingerprint of the host key the Pi presented (accepted by the policy). */
+        String hostKey();
+
+        /** Runs one command line and waits for it; stdout and stderr are captured. */
+        CommandResult exec(String command, Duration timeout) throws ShellException;
+
+        @Override
+        void close();
+    }
+
+    /** Output of one command. */
+    record CommandResult(int exitCode, String stdout, String stderr) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    Session open(Worker worker) throws ShellException;
+}
