@@ -96,16 +96,19 @@ public final class FleetMonitor implements AutoCloseable {
      * mid-build) makes it {@code unknown}, so it is probed before anything else.
      */
     public Worker leaseEnded(String workerId, boolean suspect, String why) {
-        Worker after = store.write(tx -> {
+        Worker[] pair = store.write(tx -> {
             Worker w = tx.worker(workerId).orElseThrow(() -> new IllegalArgumentException("no Pi named " + workerId));
             if (!w.state().isLeased()) {
-                return w;
+                return new Worker[] {w, w};
             }
             Worker next = suspect ? Lifecycle.lostContact(w, why, tx.now()) : Lifecycle.startReset(w, why, tx.now());
             tx.transition(w, next);
-            return next;
+            return new Worker[] {w, next};
         });
-        listener.changed(null, after);
+        Worker after = pair[1];
+        if (pair[0] != after) {
+            listener.changed(pair[0], after);
+        }
         if (after.state() == WorkerState.REBUILD) {
             runReset(after);
         } else {
