@@ -1,0 +1,60 @@
+package io.cattlepi.ci.schedule;
+
+import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.fleet.WorkerState;
+import io.cattlepi.ci.store.Store;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Matches queued builds to {@code ready} Pis (the seed's schedule_work): oldest build first, at
+ * most one build per Pi, the Pi that has been ready longest first. All bindings of one pass are a
+ * single transaction: the Pi becomes {@code building} and the build {@code scheduled} together.
+ * No I/O besides the store; running the build is the caller's job.
+ */
+public final class Scheduler {
+    private final Store store;
+
+    public Scheduler(Store store) {
+        this.store = store;
+    }
+
+    /** Binds as many queued builds as there are ready Pis; returns the new leases. */
+    public List<Lease> bind() {
+        return store.write(tx -> {
+            List<Build> queued = tx.buildsIn(BuildState.QUEUED);
+            if (queued.isEmpty()) {
+                return List.of();
+            }
+            List<Worker> ready = new ArrayList<>(tx.workers().stream()
+                    .filter(w -> w.state() == WorkerState.READY)
+                    .sorted(Comparator.comparing(Worker::stateSince).thenComparing(Worker::id))
+                    .toList());
+            List<Lease> leases = new ArrayList<>();
+            for (Build b : queued) {
+                if (ready.isEmpty()) {
+                    break;
+                }
+                Worker pi = ready.remove(0);
+                Worker leased = pi.leasedTo(b.id(), WorkerState.BUILDING, tx.now());
+                Build scheduled = b.scheduledOn(pi.id());
+                tx.transition(pi, leased);
+                tx.buildChanged(b, scheduled);
+                leases.add(new Lease(scheduled, leased));
+            }
+            return leases;
+        });
+    }
+
+    /** How many Pis could take a build right now (the SQS consumer receives no more than this). */
+    public int freeCapacity() {
+        return store.read(tx -> {
+            long ready = tx.workers().stream().filter(w -> w.state() == WorkerState.READY).count();
+            long waiting = tx.buildsIn(BuildState.QUEUED).size();
+            return (int) Math.max(0, ready - waiting);
+        });
+    }
+}

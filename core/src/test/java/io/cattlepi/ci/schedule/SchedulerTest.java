@@ -1,0 +1,64 @@
+package io.cattlepi.ci.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.fleet.WorkerState;
+import io.cattlepi.ci.store.Store;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SchedulerTest {
+    private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void oldestBuildsGetTheReadyPisAndNoPiGetsTwo() {
+        try (Store store = Store.open(dir.resolve("s.db"), Clock.fixed(T0, ZoneOffset.UTC))) {
+            store.write(tx -> {
+                for (int i = 1; i <= 3; i++) {
+                    Worker w = Worker.discovered("pi-" + i, "h" + i, 22, null, T0.plusSeconds(i));
+                    tx.transition(null, w.moveTo(i == 3 ? WorkerState.REBUILD : WorkerState.READY, "t", T0.plusSeconds(i)));
+                }
+                for (int i = 1; i <= 4; i++) {
+                    tx.buildChanged(null, Build.queued("b" + i, "o/r", Integer.toHexString(i).repeat(40).substring(0, 40),
+                            "refs/heads/master", null, "file:///r", "push", "d" + i, null, null, T0.plusSeconds(10 + i)));
+                }
+                return null;
+            });
+            Scheduler scheduler = new Scheduler(store);
+            List<Lease> first = scheduler.bind();
+            assertEquals(List.of("b1", "b2"), first.stream().map(l -> l.build().id()).toList());
+            assertEquals(List.of("pi-1", "pi-2"), first.stream().map(l -> l.worker().id()).toList());
+            assertEquals(List.of(), scheduler.bind(), "no ready Pi left");
+            assertEquals(0, scheduler.freeCapacity());
+
+            store.write(tx -> {
+                Worker pi3 = tx.worker("pi-3").orElseThrow();
+                tx.transition(pi3, pi3.moveTo(WorkerState.READY, "back on stock", tx.now()));
+                return null;
+            });
+            List<Lease> second = scheduler.bind();
+            assertEquals("b3", second.get(0).build().id());
+            assertEquals("pi-3", second.get(0).worker().id());
+
+            Set<String> busyPis = new HashSet<>();
+            store.read(tx -> tx.buildsIn(BuildState.SCHEDULED)).forEach(b -> assertEquals(true, busyPis.add(b.workerId())));
+            assertEquals(3, busyPis.size());
+            assertEquals(WorkerState.BUILDING, store.read(tx -> tx.worker("pi-1").orElseThrow().state()));
+            assertEquals("b1", store.read(tx -> tx.worker("pi-1").orElseThrow().buildId()));
+            assertEquals(BuildState.QUEUED, store.read(tx -> tx.build("b4").orElseThrow().state()));
+        }
+    }
+}
