@@ -1,0 +1,25 @@
+package io.cattlepi.ci.controller.http;
+
+import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.fleet.Worker;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** What the HTTP layer may ask of the running controller besides reading the store. */
+public interface Operations {
+    Worker drain(String workerId, String reason);
+
+    Worker undrain(String workerId);
+
+    /** Queues a new build of the same commit; returns it. */
+    Build retry(String buildId);
+
+    /** Starts the weekly release build now; returns the queued build. */
+    Build autobuildNow();
+
+    /** The build's log file on this host, if it has one. */
+    Optional<Path> logOf(String buildId);
+
+    /** Public URL of the build's S3 index page, if known. */
+    Optional<String> publishedIndex(String buildId);
+}

@@ -1,0 +1,149 @@
+package io.cattlepi.ci.controller.http;
+
+import static io.cattlepi.ci.controller.http.Html.esc;
+
+import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.store.Event;
+import io.cattlepi.ci.store.Store;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.NotFoundResponse;
+import java.time.Duration;
+import java.util.List;
+
+/** Server-rendered pages: the rack, the build list and one build with its live log. */
+final class Pages {
+    private final Store store;
+    private final Operations ops;
+
+    Pages(Store store, Operations ops) {
+        this.store = store;
+        this.ops = ops;
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/", ctx -> ctx.html(rack()));
+        routes.get("/builds", ctx -> ctx.html(builds(ctx.queryParam("q"))));
+        routes.get("/builds/{id}", ctx -> ctx.html(build(ctx.pathParam("id"))));
+    }
+
+    private String rack() {
+        List<Worker> workers = store.read(tx -> tx.workers());
+        StringBuilder rows = new StringBuilder();
+        for (Worker w : workers) {
+            List<Event> history = store.read(tx -> tx.events(Event.WORKER, w.id(), 5));
+            StringBuilder hist = new StringBuilder();
+            for (Event e : history) {
+                hist.append("<div class=muted>").append(esc(e.at())).append(" ").append(esc(e.detail())).append("</div>");
+            }
+            String build = w.buildId() == null ? "" : "<a href=\"/builds/" + esc(w.buildId()) + "\">" + esc(w.buildId()) + "</a>";
+            rows.append("<tr data-worker=\"").append(esc(w.id())).append("\"><td><b>").append(esc(w.id())).append("</b><div class=muted>")
+                    .append(esc(w.host())).append(':').append(w.port()).append("</div></td>")
+                    .append("<td><span class=\"state ").append(esc(w.state().wireName())).append("\" data-state=\"")
+                    .append(esc(w.state().wireName())).append("\">").append(esc(w.state().wireName())).append("</span>")
+                    .append("<div class=muted>since ").append(esc(w.stateSince())).append("</div><div class=muted>")
+                    .append(esc(w.reason())).append("</div></td>")
+                    .append("<td>").append(build).append("</td>")
+                    .append("<td class=wide>resets ").append(w.health().resets()).append(", failed ").append(w.health().failedResets())
+                    .append(", streak ").append(w.health().consecutiveFailures()).append("</td>")
+                    .append("<td class=wide>").append(hist).append("</td>")
+                    .append("<td><button onclick=\"act('").append(esc(w.id())).append("','drain')\">drain</button> ")
+                    .append("<button onclick=\"act('").append(esc(w.id())).append("','undrain')\">undrain</button></td></tr>");
+        }
+        String body = """
+                <h2>Rack</h2>
+                <table id=rack><tr><th>Pi</th><th>State</th><th>Build</th><th class=wide>Health</th><th class=wide>Last transitions</th><th></th></tr>
+                %s</table>
+                <p class=muted>Refreshes every 2 s. Operator actions ask for the operator token once per browser session.</p>
+                <script>
+                async function act(id, what){
+                  let t=sessionStorage.getItem('opToken')||prompt('Operator token');
+                  if(!t)return; sessionStorage.setItem('opToken',t);
+                  const reason=what==='drain'?(prompt('Reason')||'drained from the UI'):'';
+                  const r=await fetch('/api/workers/'+encodeURIComponent(id)+'/'+what+'?reason='+encodeURIComponent(reason),
+                    {method:'POST',headers:{'Authorization':'Bearer '+t}});
+                  if(r.status===401){sessionStorage.removeItem('opToken');}
+                  if(!r.ok){alert(await r.text());}
+                  location.reload();
+                }
+                setTimeout(()=>location.reload(),2000);
+                </script>
+                """.formatted(rows);
+        return Html.page("Rack", body);
+    }
+
+    private String builds(String filter) {
+        String q = filter == null ? "" : filter.trim();
+        StringBuilder rows = new StringBuilder();
+        for (Build b : store.read(tx -> tx.recentBuilds(200))) {
+            String what = b.prNumber() != null ? "PR #" + b.prNumber() : b.ref();
+            String line = String.join(" ", nz(b.repository()), nz(what), nz(b.sha()), nz(b.workerId()), b.state().wireName(),
+                    b.result() == null ? "" : b.result().wireName());
+            if (!q.isEmpty() && !line.toLowerCase().contains(q.toLowerCase())) {
+                continue;
+            }
+            String status = b.result() != null ? b.result().wireName() : b.state().wireName();
+            rows.append("<tr><td><a href=\"/builds/").append(esc(b.id())).append("\">").append(esc(b.id())).append("</a></td>")
+                    .append("<td>").append(esc(b.repository())).append("<div class=muted>").append(esc(what)).append("</div></td>")
+                    .append("<td class=wide><code>").append(esc(b.sha() == null ? "" : b.sha().substring(0, Math.min(10, b.sha().length()))))
+                    .append("</code></td><td>").append(esc(b.workerId())).append("</td>")
+                    .append("<td><span class=\"state ").append(esc(status)).append("\">").append(esc(status)).append("</span>")
+                    .append("<div class=muted>").append(esc(b.description())).append("</div></td>")
+                    .append("<td class=wide>").append(esc(duration(b))).append("</td></tr>");
+        }
+        String body = """
+                <h2>Builds</h2>
+                <form><input name=q value="%s" placeholder="filter: repo, PR, sha, Pi, status"> <button>Filter</button></form>
+                <table id=builds><tr><th>Build</th><th>What</th><th class=wide>Sha</th><th>Pi</th><th>Status</th><th class=wide>Duration</th></tr>
+                %s</table>
+                """.formatted(esc(q), rows);
+        return Html.page("Builds", body);
+    }
+
+    private String build(String id) {
+        Build b = store.read(tx -> tx.build(id)).orElseThrow(() -> new NotFoundResponse("no build " + id));
+        StringBuilder hist = new StringBuilder();
+        for (Event e : store.read(tx -> tx.events(Event.BUILD, id, 50))) {
+            hist.append("<li>").append(esc(e.at())).append(" ").append(esc(e.detail())).append("</li>");
+        }
+        String status = b.result() != null ? b.result().wireName() : b.state().wireName();
+        String s3 = ops.publishedIndex(id).map(u -> "<a href=\"" + esc(u) + "\">logs and artifacts in S3</a>").orElse("");
+        String body = """
+                <h2>Build %s <span class="state %s" id=status>%s</span></h2>
+                <p>%s · %s · <code>%s</code> · Pi %s · %s</p>
+                <p class=muted>%s</p>
+                <h3>Log</h3><pre id=log></pre>
+                <h3>History</h3><ul>%s</ul>
+                <script>
+                const log=document.getElementById('log');
+                let offset=0;
+                function connect(){
+                  const es=new EventSource('/builds/%s/log/stream?offset='+offset);
+                  es.addEventListener('log',e=>{const d=JSON.parse(e.data);log.textContent+=d.text;offset=d.offset;
+                    if(window.innerHeight+window.scrollY>=document.body.offsetHeight-80)window.scrollTo(0,document.body.scrollHeight);});
+                  es.addEventListener('end',()=>es.close());
+                  es.onerror=()=>{es.close();setTimeout(connect,2000);};
+                }
+                connect();
+                </script>
+                """.formatted(esc(b.id()), esc(status), esc(status), esc(b.repository()),
+                esc(b.prNumber() != null ? "PR #" + b.prNumber() : b.ref()), esc(b.sha()), esc(b.workerId()), s3,
+                esc(b.description()), hist, esc(b.id()));
+        return Html.page("Build " + b.id(), body);
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String duration(Build b) {
+        if (b.startedAt() == null) {
+            return "";
+        }
+        if (b.finishedAt() == null) {
+            return "running";
+        }
+        Duration d = Duration.between(b.startedAt(), b.finishedAt());
+        return d.toMinutes() + "m " + d.toSecondsPart() + "s";
+    }
+}
