@@ -1,0 +1,20 @@
+package io.cattlepi.ci.intake;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Port: the queue between webhook intake and the controller (SQS in production). */
+public interface WorkQueue {
+    /** Long-polls for at most {@code max} messages (1..10), waiting up to {@code wait}. */
+    List<QueuedMessage> receive(int max, Duration wait) throws QueueException;
+
+    /** Keeps a received message invisible for {@code timeout} from now. */
+    void extendVisibility(String receiptHandle, Duration timeout) throws QueueException;
+
+    /** Removes a message for good; an already deleted message is not an error. */
+    void delete(String receiptHandle) throws QueueException;
+
+    /** Puts a delivery on the queue (the webhook half); returns the message id. */
+    String send(String body, Map<String, String> attributes) throws QueueException;
+}
