@@ -1,0 +1,214 @@
+package io.cattlepi.ci.engine;
+
+import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.fleet.FleetMonitor;
+import io.cattlepi.ci.fleet.FleetSettings;
+import io.cattlepi.ci.fleet.RackMember;
+import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.fleet.WorkerState;
+import io.cattlepi.ci.metrics.EngineMetrics;
+import io.cattlepi.ci.retry.Sleeper;
+import io.cattlepi.ci.schedule.Lease;
+import io.cattlepi.ci.schedule.Scheduler;
+import io.cattlepi.ci.store.Store;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's engine, event-driven and crash-only: one decision thread binds queued builds
+ * to ready Pis whenever either appears; probes, resets, builds and settling run on bounded pools
+ * and report back by waking it. Every decision is committed to the store before it is acted on,
+ * and {@link #start()} first repairs whatever a crash left behind.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+    private final Store store;
+    private final EnginePorts ports;
+    private final EngineSettings settings;
+    private final List<RackMember> rack;
+    private final Scheduler scheduler;
+    private final FleetMonitor fleet;
+    private final Finisher finisher;
+    private final LeaseRunner runner;
+    private final QueueConsumer consumer;
+    private final EngineMetrics metrics = new EngineMetrics();
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, threads("engine-timer"));
+    private final ExecutorService fleetPool;
+    private final ExecutorService buildPool = Executors.newCachedThreadPool(threads("build"));
+    private final ExecutorService settlePool = Executors.newFixedThreadPool(2, threads("settle"));
+    private final ExecutorService decisions = Executors.newSingleThreadExecutor(threads("scheduler"));
+    private final AtomicBoolean passPending = new AtomicBoolean();
+    private Thread consumerThread;
+
+    public Engine(Store store, EnginePorts ports, EngineSettings settings, FleetSettings fleetSettings,
+                  List<RackMember> rack, Sleeper sleeper) {
+        this.store = store;
+        this.ports = ports;
+        this.settings = settings;
+        this.rack = List.copyOf(rack);
+        this.scheduler = new Scheduler(store);
+        this.fleetPool = Executors.newFixedThreadPool(fleetSettings.parallelProbes(), threads("fleet"));
+        this.fleet = new FleetMonitor(store, ports.probe(), ports.reset(), fleetSettings, timer, fleetPool,
+                (before, after) -> {
+                    if (after.state() == WorkerState.READY) {
+                        wake();
+                    }
+                });
+        this.finisher = new Finisher(store, ports.publisher(), ports.statuses(), ports.queue(), settings, timer, settlePool);
+        this.runner = new LeaseRunner(store, ports.work(), ports.publisher(), ports.statuses(), fleet, finisher,
+                settings, timer, metrics);
+        this.consumer = new QueueConsumer(ports.queue(), ports.admission(), scheduler::freeCapacity, this::wake,
+                settings.receiveWait(), sleeper);
+    }
+
+    /** Repairs the store, then starts the fleet, the consumer and the periodic chores. */
+    public void start() {
+        int repaired = new Reconciler(store, settings.maxRuns()).reconcile();
+        if (repaired > 0) {
+            log.info("start-up: repaired {} builds and Pis left by the previous run", repaired);
+        }
+        fleet.syncRack(rack);
+        fleet.start();
+        finisher.settleAll();
+        consumerThread = threads("sqs-consumer").newThread(consumer);
+        consumerThread.start();
+        long beat = Math.max(1000, settings.visibilityTimeout().toMillis() / 3);
+        timer.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::wake, 10, 10, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(finisher::settleAll, 1, 1, TimeUnit.MINUTES);
+        wake();
+    }
+
+    /** Something changed (new build, Pi ready, build finished): run a scheduling pass soon. */
+    public void wake() {
+        consumer.capacityMayHaveChanged();
+        if (passPending.compareAndSet(false, true)) {
+            try {
+                decisions.execute(this::pass);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                passPending.set(false);
+            }
+        }
+    }
+
+    private void pass() {
+        passPending.set(false);
+        try {
+            for (Lease lease : scheduler.bind()) {
+                log.info("build {} leased Pi {}", lease.build().id(), lease.worker().id());
+                buildPool.execute(() -> runner.run(lease));
+            }
+        } catch (RuntimeException e) {
+            log.error("scheduling pass failed; retried at the next wake-up", e);
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            ports.heartbeat().run();
+        } catch (RuntimeException e) {
+            log.warn("visibility heartbeat failed: {}", e.getMessage());
+        }
+    }
+
+    // ---- operator actions (HTTP API, CLI, Jenkins)
+
+    public Worker drain(String workerId, String why) {
+        return fleet.drain(workerId, why);
+    }
+
+    public Worker undrain(String workerId) {
+        return fleet.undrain(workerId);
+    }
+
+    /** Queues a new build of the same commit (no SQS message: nothing to delete at the end). */
+    public Build retry(String buildId) {
+        Build again = store.write(tx -> {
+            Build old = tx.build(buildId).orElseThrow(() -> new IllegalArgumentException("no build " + buildId));
+            if (old.state() != BuildState.DONE && old.state() != BuildState.REJECTED) {
+                throw new IllegalStateException("build " + buildId + " is " + old.state().wireName() + ", not finished");
+            }
+            Build b = Build.queued(newBuildId(tx.now()), old.repository(), old.sha(), old.ref(), old.prNumber(),
+                    old.cloneUrl(), old.event(), null, null, null, tx.now());
+            tx.buildChanged(null, b.withState(BuildState.QUEUED, "retry of " + buildId));
+            return b;
+        });
+        wake();
+        return again;
+    }
+
+    /** Stops a running build; it ends with status error. */
+    public boolean cancel(String buildId) {
+        return runner.cancel(buildId);
+    }
+
+    public static String newBuildId(java.time.Instant now) {
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(java.time.ZoneOffset.UTC).format(now);
+        byte[] r = new byte[3];
+        ThreadLocalRandom.current().nextBytes(r);
+        return stamp + "-" + HexFormat.of().formatHex(r);
+    }
+
+    public EngineMetrics metrics() {
+        return metrics;
+    }
+
+    public boolean queueReachable() {
+        return consumer.reachable();
+    }
+
+    public Finisher finisher() {
+        return finisher;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+        fleet.close();
+        runner.cancelAll();
+        decisions.shutdownNow();
+        timer.shutdownNow();
+        buildPool.shutdown();
+        settlePool.shutdownNow();
+        fleetPool.shutdownNow();
+        try {
+            buildPool.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (consumerThread != null) {
+            consumerThread.interrupt();
+        }
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Kept for wiring code that needs the fleet (simulated-rack tests, Jenkins cloud). */
+    public FleetMonitor fleet() {
+        return fleet;
+    }
+}

@@ -1,0 +1,163 @@
+package io.cattlepi.ci.engine;
+
+import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.fleet.FleetMonitor;
+import io.cattlepi.ci.metrics.EngineMetrics;
+import io.cattlepi.ci.report.ReportException;
+import io.cattlepi.ci.report.StatusPublisher;
+import io.cattlepi.ci.schedule.Lease;
+import io.cattlepi.ci.store.Event;
+import io.cattlepi.ci.store.Store;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one lease from {@code scheduled} to {@code finishing}: marks the build running, posts
+ * {@code pending}, runs the work while re-publishing its log every few seconds, commits the
+ * outcome and hands the Pi back to the fleet (to reset, or to be probed first when the end was
+ * suspect), then asks the finisher to settle the rest.
+ */
+public final class LeaseRunner {
+    private static final Logger log = LoggerFactory.getLogger(LeaseRunner.class);
+
+    private final Store store;
+    private final BuildWork work;
+    private final FolderPublisher publisher;
+    private final StatusPublisher statuses;
+    private final FleetMonitor fleet;
+    private final Finisher finisher;
+    private final StatusText text;
+    private final EngineSettings settings;
+    private final ScheduledExecutorService timer;
+    private final EngineMetrics metrics;
+    private final Map<String, CancellationToken> running = new ConcurrentHashMap<>();
+
+    public LeaseRunner(Store store, BuildWork work, FolderPublisher publisher, StatusPublisher statuses,
+                       FleetMonitor fleet, Finisher finisher, EngineSettings settings,
+                       ScheduledExecutorService timer, EngineMetrics metrics) {
+        this.store = store;
+        this.work = work;
+        this.publisher = publisher;
+        this.statuses = statuses;
+        this.fleet = fleet;
+        this.finisher = finisher;
+        this.text = new StatusText(settings, publisher);
+        this.settings = settings;
+        this.timer = timer;
+        this.metrics = metrics;
+    }
+
+    /** Builds currently running in this process. */
+    public int runningCount() {
+        return running.size();
+    }
+
+    /** Stops a running build; its work ends with {@code error}. Returns false when it is not running here. */
+    public boolean cancel(String buildId) {
+        CancellationToken token = running.get(buildId);
+        if (token == null) {
+            return false;
+        }
+        token.cancel();
+        return true;
+    }
+
+    /** Stops every running build (controller shutdown). */
+    public void cancelAll() {
+        running.values().forEach(CancellationToken::cancel);
+    }
+
+    public void run(Lease lease) {
+        String id = lease.build().id();
+        Build started = store.write(tx -> {
+            Build b = tx.build(id).orElse(null);
+            if (b == null || b.state() != BuildState.SCHEDULED) {
+                return null;
+            }
+            Build r = b.started(tx.now());
+            tx.buildChanged(b, r);
+            return r;
+        });
+        if (started == null) {
+            return;
+        }
+        metrics.dispatchLatency().observe(seconds(Duration.between(started.createdAt(), started.startedAt())));
+        CancellationToken token = new CancellationToken();
+        running.put(id, token);
+        WorkOutcome outcome;
+        Path folder = settings.workspaces().resolve(id);
+        ScheduledFuture<?> uploads = null;
+        try {
+            Files.createDirectories(folder);
+            postPending(started);
+            uploads = timer.scheduleWithFixedDelay(() -> publishQuietly(id, folder),
+                    0, settings.logUploadEvery().toMillis(), TimeUnit.MILLISECONDS);
+            outcome = work.run(new Lease(started, lease.worker()), folder, token);
+        } catch (IOException | RuntimeException e) {
+            log.error("build {} failed in the controller", id, e);
+            outcome = WorkOutcome.error("controller error: " + e.getMessage());
+        } catch (Exception e) {
+            outcome = WorkOutcome.error("controller error: " + e.getMessage());
+        } finally {
+            if (uploads != null) {
+                uploads.cancel(false);
+            }
+            running.remove(id);
+        }
+        if (token.cancelled() && outcome.result() != io.cattlepi.ci.build.BuildResult.ERROR) {
+            outcome = WorkOutcome.error("cancelled");
+        }
+        WorkOutcome end = outcome;
+        Build finished = store.write(tx -> {
+            Build b = tx.build(id).orElseThrow();
+            Build f = b.finished(end.result(), end.description(), tx.now());
+            tx.buildChanged(b, f);
+            return f;
+        });
+        if (finished.startedAt() != null) {
+            metrics.buildDuration().observe(seconds(Duration.between(finished.startedAt(), finished.finishedAt())));
+        }
+        log.info("build {} on {}: {} ({})", id, lease.worker().id(), end.result().wireName(), end.description());
+        fleet.leaseEnded(lease.worker().id(), end.piSuspect(), "build " + id + " ended: " + end.result().wireName());
+        finisher.settleSoon(id, Duration.ZERO);
+    }
+
+    private void postPending(Build b) {
+        try {
+            statuses.post(b.repository(), b.sha(), text.pending(b));
+            store.write(tx -> {
+                Build now = tx.build(b.id()).orElseThrow();
+                tx.putBuild(now.withPostedStatus("pending"));
+                return null;
+            });
+        } catch (ReportException e) {
+            // The build goes on: a missing pending status is cosmetic, the final one is retried.
+            store.write(tx -> {
+                tx.append(Event.BUILD, b.id(), "status-failed", "pending status not posted: " + e.getMessage());
+                return null;
+            });
+        }
+    }
+
+    private void publishQuietly(String id, Path folder) {
+        try {
+            publisher.publish(id, folder);
+        } catch (ReportException | RuntimeException e) {
+            log.debug("interim upload of build {} failed: {}", id, e.getMessage());
+        }
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+}
