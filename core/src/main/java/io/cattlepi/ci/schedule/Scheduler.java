@@ -16,6 +16,9 @@ import java.util.List;
  * No I/O besides the store; running the build is the caller's job.
  */
 public final class Scheduler {
+    /** The event name of the weekly release build; its Pi is leased as {@code autobuild}. */
+    public static final String AUTOBUILD_EVENT = "autobuild";
+
     private final Store store;
 
     public Scheduler(Store store) {
@@ -33,13 +36,19 @@ public final class Scheduler {
                     .filter(w -> w.state() == WorkerState.READY)
                     .sorted(Comparator.comparing(Worker::stateSince).thenComparing(Worker::id))
                     .toList());
+            boolean autobuildRunning = tx.workers().stream().anyMatch(w -> w.state() == WorkerState.AUTOBUILD);
             List<Lease> leases = new ArrayList<>();
             for (Build b : queued) {
                 if (ready.isEmpty()) {
                     break;
                 }
+                boolean autobuild = AUTOBUILD_EVENT.equals(b.event());
+                if (autobuild && autobuildRunning) {
+                    continue; // the seed's rule: one release build at a time
+                }
+                autobuildRunning |= autobuild;
                 Worker pi = ready.remove(0);
-                Worker leased = pi.leasedTo(b.id(), WorkerState.BUILDING, tx.now());
+                Worker leased = pi.leasedTo(b.id(), autobuild ? WorkerState.AUTOBUILD : WorkerState.BUILDING, tx.now());
                 Build scheduled = b.scheduledOn(pi.id());
                 tx.transition(pi, leased);
                 tx.buildChanged(b, scheduled);

@@ -61,4 +61,27 @@ class SchedulerTest {
             assertEquals(BuildState.QUEUED, store.read(tx -> tx.build("b4").orElseThrow().state()));
         }
     }
+
+    @Test
+    void onlyOneAutobuildHoldsAPiAtATime() {
+        try (Store store = Store.open(dir.resolve("a.db"), Clock.fixed(T0, ZoneOffset.UTC))) {
+            store.write(tx -> {
+                for (int i = 1; i <= 3; i++) {
+                    Worker w = Worker.discovered("pi-" + i, "h" + i, 22, null, T0.plusSeconds(i));
+                    tx.transition(null, w.moveTo(WorkerState.READY, "t", T0.plusSeconds(i)));
+                }
+                for (int i = 1; i <= 3; i++) {
+                    String event = i < 3 ? Scheduler.AUTOBUILD_EVENT : "push";
+                    tx.buildChanged(null, Build.queued("b" + i, "o/r", Integer.toHexString(i).repeat(40).substring(0, 40),
+                            "refs/heads/master", null, "file:///r", event, null, null, null, T0.plusSeconds(10 + i)));
+                }
+                return null;
+            });
+            List<Lease> leases = new Scheduler(store).bind();
+            assertEquals(List.of("b1", "b3"), leases.stream().map(l -> l.build().id()).toList(), "second autobuild waits");
+            assertEquals(WorkerState.AUTOBUILD, leases.get(0).worker().state());
+            assertEquals(WorkerState.BUILDING, leases.get(1).worker().state());
+            assertEquals(BuildState.QUEUED, store.read(tx -> tx.build("b2").orElseThrow().state()));
+        }
+    }
 }
