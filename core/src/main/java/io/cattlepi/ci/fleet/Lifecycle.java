@@ -68,9 +68,12 @@ public final class Lifecycle {
             return new Decision(failed.moveTo(WorkerState.MAINTENANCE,
                     why + "; " + failed.health().consecutiveFailures() + " failed resets in a row", now), Action.NONE);
         }
+        // Alive but not on stock: try again. Not answering (a boot loop, a dead SD card): keep
+        // waiting in rebuild with a fresh timer, so the streak counts and ends in maintenance.
         return seen.alive()
                 ? new Decision(startReset(failed, why + ": resetting again", now), Action.RESET)
-                : new Decision(lostContact(failed, why, now), Action.NONE);
+                : new Decision(failed.moveTo(WorkerState.REBUILD, why + ": waiting for it to come back", now)
+                        .withHostKey(null), Action.NONE);
     }
 
     /** A reset reboots the Pi: its next boot brings a new host key, so the pin is cleared. */
