@@ -12,7 +12,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
         CommandLine cli = CattlePiCiCommand.commandLine();
-        System.exit(cli.execute(args));
+        cli.addSubcommand(new DemoCommand());
+        cli.addSubcommand(new SimulateCommand());
+        return cli;
     }
 }

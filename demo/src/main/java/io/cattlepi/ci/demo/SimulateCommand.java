@@ -1,0 +1,65 @@
+package io.cattlepi.ci.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cattlepi.ci.simulator.pi.PiTimings;
+import io.cattlepi.ci.simulator.pi.RackFixture;
+import io.cattlepi.ci.simulator.pi.SimulatedPi;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code simulate}: a simulated rack in the foreground, described as JSON lines for other tools. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Run a simulated Pi rack and a local CattlePi API until interrupted; prints one JSON line per Pi.")
+public final class SimulateCommand implements Callable<Integer> {
+    @Option(names = "--workers", defaultValue = "3", description = "Number of simulated Pis (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--timings", defaultValue = "demo", description = "fast (sub-second boots) or demo (seconds).")
+    String timings;
+
+    @Override
+    public Integer call() throws Exception {
+        if (workers < 1 || workers > 200) {
+            System.err.println("--workers: must be between 1 and 200, got " + workers);
+            return 2;
+        }
+        PiTimings t = switch (timings) {
+            case "fast" -> PiTimings.fast();
+            case "demo" -> PiTimings.demo();
+            default -> null;
+        };
+        if (t == null) {
+            System.err.println("--timings: must be fast or demo, got " + timings);
+            return 2;
+        }
+        ObjectMapper json = new ObjectMapper();
+        RackFixture fixture = RackFixture.start(workers, t);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            fixture.close();
+            stop.countDown();
+        }));
+        for (SimulatedPi pi : fixture.rack().pis()) {
+            pi.awaitState(SimulatedPi.State.STOCK, Duration.ofMinutes(1));
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("name", pi.name());
+            line.put("host", pi.host());
+            line.put("port", pi.port());
+            line.put("mac", pi.mac());
+            System.out.println(json.writeValueAsString(line));
+        }
+        Map<String, Object> api = new LinkedHashMap<>();
+        api.put("api", fixture.api().url());
+        api.put("apiKey", RackFixture.API_KEY);
+        api.put("privateKey", fixture.privateKeyFile().toString());
+        System.out.println(json.writeValueAsString(api));
+        System.out.flush();
+        stop.await();
+        return 0;
+    }
+}
