@@ -21,6 +21,7 @@ public final class CattlePiCiCommand implements Runnable {
     /** Builds the command line with the controller's own subcommands. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new CattlePiCiCommand());
+        cli.addSubcommand(new ConfigCommand());
         return cli;
     }
 }
