@@ -168,6 +168,20 @@ class GitHubStatusPublisherTest {
         }
     }
 
+    @Test
+    void standInAcceptsBearerTokensAndRefusesMissingOnes() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String body = "{\"state\":\"success\",\"context\":\"c\"}";
+        java.net.http.HttpRequest.Builder post = java.net.http.HttpRequest.newBuilder(
+                        github.url().resolve("/repos/o/r/statuses/" + SHA))
+                .timeout(Duration.ofSeconds(5))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        assertEquals(401, http.send(post.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(201, http.send(post.header("Authorization", "Bearer " + TOKEN).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals("o/r", github.statusesFor(SHA).get(0).repo());
+    }
+
     private void post(String state) throws ReportException {
         publisher.post(REPO, SHA, new CommitStatus(state, "cattlepi-ci", "d", null));
     }

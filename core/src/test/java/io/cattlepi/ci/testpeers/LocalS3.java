@@ -83,8 +83,15 @@ public final class LocalS3 implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        proxy.stop();
-        blobs.close();
+    public void close() {
+        try {
+            proxy.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not stop: " + e, e);
+        } finally {
+            blobs.close();
+        }
     }
 }
