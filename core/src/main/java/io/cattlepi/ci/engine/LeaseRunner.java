@@ -1,5 +1,6 @@
 package io.cattlepi.ci.engine;
 
+import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.fleet.FleetMonitor;

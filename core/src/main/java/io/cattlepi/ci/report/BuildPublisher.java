@@ -1,6 +1,5 @@
 package io.cattlepi.ci.report;
 
-import io.cattlepi.ci.engine.FolderPublisher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

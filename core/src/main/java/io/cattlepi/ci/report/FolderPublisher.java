@@ -1,6 +1,5 @@
-package io.cattlepi.ci.engine;
+package io.cattlepi.ci.report;
 
-import io.cattlepi.ci.report.ReportException;
 import java.nio.file.Path;
 
 /** Port: publishes a build's folder (log, result, artifacts, index page) under the build's id. */
