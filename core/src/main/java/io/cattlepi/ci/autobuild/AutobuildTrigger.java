@@ -2,7 +2,7 @@ package io.cattlepi.ci.autobuild;
 
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
-import io.cattlepi.ci.engine.Engine;
+import io.cattlepi.ci.build.BuildIds;
 import io.cattlepi.ci.schedule.Scheduler;
 import io.cattlepi.ci.store.Store;
 import java.time.Clock;
@@ -79,7 +79,7 @@ public final class AutobuildTrigger {
         }
         String sha = heads.resolve(cloneUrl, branch);
         Build b = store.write(tx -> {
-            Build q = Build.queued(Engine.newBuildId(tx.now()), repository, sha, "refs/heads/" + branch, null, cloneUrl,
+            Build q = Build.queued(BuildIds.next(tx.now()), repository, sha, "refs/heads/" + branch, null, cloneUrl,
                     Scheduler.AUTOBUILD_EVENT, null, null, null, tx.now());
             tx.buildChanged(null, q.withState(BuildState.QUEUED, "weekly release build of " + branch));
             return q;

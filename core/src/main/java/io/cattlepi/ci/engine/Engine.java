@@ -1,6 +1,7 @@
 package io.cattlepi.ci.engine;
 
 import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.build.BuildIds;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.fleet.FleetMonitor;
 import io.cattlepi.ci.fleet.FleetSettings;
@@ -12,14 +13,12 @@ import io.cattlepi.ci.retry.Sleeper;
 import io.cattlepi.ci.schedule.Lease;
 import io.cattlepi.ci.schedule.Scheduler;
 import io.cattlepi.ci.store.Store;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -140,7 +139,7 @@ public final class Engine implements AutoCloseable {
             if (old.state() != BuildState.DONE && old.state() != BuildState.REJECTED) {
                 throw new IllegalStateException("build " + buildId + " is " + old.state().wireName() + ", not finished");
             }
-            Build b = Build.queued(newBuildId(tx.now()), old.repository(), old.sha(), old.ref(), old.prNumber(),
+            Build b = Build.queued(BuildIds.next(tx.now()), old.repository(), old.sha(), old.ref(), old.prNumber(),
                     old.cloneUrl(), old.event(), null, null, null, tx.now());
             tx.buildChanged(null, b.withState(BuildState.QUEUED, "retry of " + buildId));
             return b;
@@ -152,14 +151,6 @@ public final class Engine implements AutoCloseable {
     /** Stops a running build; it ends with status error. */
     public boolean cancel(String buildId) {
         return runner.cancel(buildId);
-    }
-
-    public static String newBuildId(java.time.Instant now) {
-        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .withZone(java.time.ZoneOffset.UTC).format(now);
-        byte[] r = new byte[3];
-        ThreadLocalRandom.current().nextBytes(r);
-        return stamp + "-" + HexFormat.of().formatHex(r);
     }
 
     public EngineMetrics metrics() {

@@ -1,5 +1,6 @@
 package io.cattlepi.ci.engine;
 
+import io.cattlepi.ci.intake.MessageAdmission;
 import io.cattlepi.ci.intake.QueueException;
 import io.cattlepi.ci.intake.QueuedMessage;
 import io.cattlepi.ci.intake.WorkQueue;

@@ -1,6 +1,5 @@
-package io.cattlepi.ci.engine;
+package io.cattlepi.ci.intake;
 
-import io.cattlepi.ci.intake.QueuedMessage;
 
 /** Port: turns one received message into stored state (a queued build, a duplicate, a rejection). */
 @FunctionalInterface

@@ -1,0 +1,171 @@
+package io.cattlepi.ci.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.build.BuildIds;
+import io.cattlepi.ci.build.BuildResult;
+import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.store.Event;
+import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.store.Tx;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns each received message into stored state before anything else happens, in one transaction:
+ * a new queued build; the latest receipt handle of a message already known (a redelivery); a
+ * duplicate (same delivery, or same repository + sha + event), acknowledged by deleting it; or a
+ * rejection, recorded with its reason and deleted (after a copy to the dead-letter queue when one
+ * is configured). A new head of a pull request supersedes its queued, not yet started builds.
+ * Queue calls happen after the commit: a crash in between leaves the message to be redelivered
+ * and recognised by its id.
+ */
+public final class Admission implements MessageAdmission {
+    /** Message attribute on dead-lettered copies. */
+    public static final String REJECTED_REASON = "rejected_reason";
+    private static final Logger log = LoggerFactory.getLogger(Admission.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private enum Action { KEEP, DELETE, REJECT }
+
+    private record Decision(Action action, String buildId, String why) {
+    }
+
+    private final Store store;
+    private final WorkQueue queue;
+    private final DeliveryFilter filter;
+    private final WorkQueue deadLetters;
+
+    /** @param deadLetters where rejected messages are copied, or null to only record them */
+    public Admission(Store store, WorkQueue queue, DeliveryFilter filter, WorkQueue deadLetters) {
+        this.store = store;
+        this.queue = queue;
+        this.filter = filter;
+        this.deadLetters = deadLetters;
+    }
+
+    @Override
+    public void admit(QueuedMessage m) {
+        Verdict verdict = judge(m);
+        Decision d = store.write(tx -> decide(tx, m, verdict));
+        switch (d.action()) {
+            case KEEP -> { }
+            case DELETE -> delete(m, d);
+            case REJECT -> {
+                deadLetter(m, d.why());
+                delete(m, d);
+            }
+        }
+    }
+
+    private Verdict judge(QueuedMessage m) {
+        JsonNode payload;
+        try {
+            payload = JSON.readTree(m.body());
+        } catch (IOException e) {
+            return Verdict.invalid("message body is not JSON");
+        }
+        String event = m.attributes().get(QueuedMessage.EVENT);
+        if (event == null) {
+            event = inferEvent(payload);
+        }
+        String delivery = m.attributes().get(QueuedMessage.DELIVERY);
+        return filter.judge(event, delivery, payload);
+    }
+
+    /** Messages queued by the seed's Lambda carry no attributes: the payload's shape tells the event. */
+    private static String inferEvent(JsonNode payload) {
+        if (payload.has("pull_request")) {
+            return DeliveryFilter.PULL_REQUEST;
+        }
+        if (payload.has("ref") && payload.has("after")) {
+            return DeliveryFilter.PUSH;
+        }
+        return null;
+    }
+
+    private Decision decide(Tx tx, QueuedMessage m, Verdict verdict) {
+        Optional<Build> known = tx.buildByMessage(m.messageId());
+        if (known.isPresent()) {
+            return redelivered(tx, known.get(), m);
+        }
+        if (!verdict.accepted()) {
+            Build rejected = new Build(BuildIds.next(tx.now()), null, null, null, null, null,
+                    m.attributes().get(QueuedMessage.EVENT), m.attributes().get(QueuedMessage.DELIVERY),
+                    m.messageId(), m.receiptHandle(), BuildState.REJECTED, null, verdict.reason(), null,
+                    tx.now(), null, null, 0, null, false);
+            tx.buildChanged(null, rejected);
+            return new Decision(Action.REJECT, rejected.id(), verdict.reason());
+        }
+        BuildRequest r = verdict.request();
+        Optional<Build> same = r.deliveryId() == null ? Optional.empty() : tx.buildByDelivery(r.deliveryId());
+        if (same.isEmpty()) {
+            same = tx.buildsOf(r.repository(), r.sha(), r.event()).stream().findFirst();
+        }
+        if (same.isPresent()) {
+            String why = "duplicate of build " + same.get().id();
+            tx.append(Event.BUILD, same.get().id(), "duplicate", "message " + m.messageId() + " acknowledged as " + why);
+            return new Decision(Action.DELETE, same.get().id(), why);
+        }
+        Build b = Build.queued(BuildIds.next(tx.now()), r.repository(), r.sha(), r.ref(), r.prNumber(), r.cloneUrl(),
+                r.event(), r.deliveryId(), m.messageId(), m.receiptHandle(), tx.now());
+        tx.buildChanged(null, b);
+        if (r.prNumber() != null) {
+            supersede(tx, b);
+        }
+        return new Decision(Action.KEEP, b.id(), "queued");
+    }
+
+    /** The same message again: keep the newest receipt handle; finish a deletion that could not happen before. */
+    private static Decision redelivered(Tx tx, Build b, QueuedMessage m) {
+        Build refreshed = b.withReceiptHandle(m.receiptHandle());
+        tx.putBuild(refreshed);
+        boolean settled = b.state() == BuildState.DONE || b.state() == BuildState.REJECTED;
+        if (settled && !b.messageDeleted()) {
+            tx.append(Event.BUILD, b.id(), "redelivered", "message " + m.messageId() + " redelivered; deleting it now");
+            return new Decision(Action.DELETE, b.id(), "already " + b.state().wireName());
+        }
+        tx.append(Event.BUILD, b.id(), "redelivered", "message " + m.messageId() + " redelivered (receive "
+                + m.receiveCount() + "); receipt handle refreshed");
+        return new Decision(Action.KEEP, b.id(), "redelivered");
+    }
+
+    /** Older queued builds of the same pull request will never be wanted: end them now. */
+    private static void supersede(Tx tx, Build newest) {
+        for (Build old : tx.buildsIn(BuildState.QUEUED)) {
+            if (!old.id().equals(newest.id()) && newest.repository().equals(old.repository())
+                    && newest.prNumber().equals(old.prNumber()) && !newest.sha().equals(old.sha())) {
+                tx.buildChanged(old, old.finished(BuildResult.ERROR, "superseded by " + newest.sha(), tx.now()));
+            }
+        }
+    }
+
+    private void deadLetter(QueuedMessage m, String why) {
+        if (deadLetters == null) {
+            return;
+        }
+        try {
+            deadLetters.send(m.body(), Map.of(REJECTED_REASON, why));
+        } catch (QueueException e) {
+            log.warn("message {} could not be copied to the dead-letter queue: {}", m.messageId(), e.getMessage());
+        }
+    }
+
+    private void delete(QueuedMessage m, Decision d) {
+        try {
+            queue.delete(m.receiptHandle());
+            store.write(tx -> {
+                tx.build(d.buildId()).filter(b -> m.messageId().equals(b.messageId()))
+                        .ifPresent(b -> tx.putBuild(b.withMessageDeleted()));
+                return null;
+            });
+        } catch (QueueException e) {
+            // Redelivered later and recognised again; nothing is built twice.
+            log.warn("message {} ({}) could not be deleted yet: {}", m.messageId(), d.why(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.cattlepi.ci.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Decides which GitHub deliveries become builds, and turns those into validated {@link BuildRequest}s.
+ * Pull requests are built when opened, synchronized, reopened or marked ready (drafts only when
+ * configured); pushes to the configured branches (by default the repository's default branch).
+ * Everything else is ignored with a reason. Used by the webhook receiver and again by the queue
+ * consumer, so a message put on the queue by anything else meets the same rules.
+ */
+public final class DeliveryFilter {
+    public static final String PULL_REQUEST = "pull_request";
+    public static final String PUSH = "push";
+    private static final Set<String> PR_ACTIONS = Set.of("opened", "synchronize", "reopened", "ready_for_review");
+    private static final String ZERO_SHA = "0".repeat(40);
+
+    /** Lower-cased name → the configured spelling, which is what gets built and reported. */
+    private final Map<String, String> repositories;
+    private final List<String> pushBranches;
+    private final boolean buildDrafts;
+    private final String cloneBase;
+
+    /**
+     * @param repositories allowed {@code owner/name}s (compared without case, as GitHub does)
+     * @param pushBranches branches whose pushes are built; empty means the repository's default branch
+     * @param cloneBase    where repositories are cloned from, {@code owner/name.git} appended
+     *                     ("https://github.com/"); the payload's own clone URL is never used, so
+     *                     nothing untrusted reaches git's command line as a URL
+     */
+    public DeliveryFilter(Set<String> repositories, List<String> pushBranches, boolean buildDrafts, String cloneBase) {
+        this.cloneBase = cloneBase.endsWith("/") ? cloneBase : cloneBase + "/";
+        this.repositories = repositories.stream()
+                .collect(Collectors.toUnmodifiableMap(r -> r.toLowerCase(Locale.ROOT), r -> r, (a, b) -> a));
+        this.pushBranches = List.copyOf(pushBranches);
+        this.buildDrafts = buildDrafts;
+    }
+
+    public Verdict judge(String event, String deliveryId, JsonNode payload) {
+        if (payload == null || !payload.isObject()) {
+            return Verdict.invalid("payload is not a JSON object");
+        }
+        if (event == null || event.isBlank()) {
+            return Verdict.invalid("no event name (X-GitHub-Event)");
+        }
+        String named = text(payload, "repository", "full_name");
+        if (named == null) {
+            return Verdict.invalid("repository.full_name is missing");
+        }
+        String repository = repositories.get(named.toLowerCase(Locale.ROOT));
+        if (repository == null) {
+            return Verdict.ignored("repository " + named + " is not in the allow-list");
+        }
+        try {
+            return switch (event) {
+                case PULL_REQUEST -> pullRequest(repository, deliveryId, payload);
+                case PUSH -> push(repository, deliveryId, payload);
+                default -> Verdict.ignored("event " + event + " is not built");
+            };
+        } catch (IllegalArgumentException e) {
+            return Verdict.invalid(e.getMessage());
+        }
+    }
+
+    private Verdict pullRequest(String repository, String deliveryId, JsonNode p) {
+        String action = text(p, "action");
+        if (action == null || !PR_ACTIONS.contains(action)) {
+            return Verdict.ignored("pull request action " + action + " is not built");
+        }
+        JsonNode pr = p.path("pull_request");
+        if (pr.path("draft").asBoolean(false) && !buildDrafts) {
+            return Verdict.ignored("pull request is a draft");
+        }
+        JsonNode number = pr.path("number").isMissingNode() ? p.path("number") : pr.path("number");
+        if (!number.canConvertToInt() || number.asInt() <= 0) {
+            return Verdict.invalid("pull_request.number is missing or not a positive number");
+        }
+        String sha = required(text(pr, "head", "sha"), "pull_request.head.sha");
+        int n = number.asInt();
+        return Verdict.accepted(new BuildRequest(repository, sha, "refs/pull/" + n + "/head", n, cloneUrl(repository),
+                PULL_REQUEST, deliveryId), "pull request #" + n + " " + action);
+    }
+
+    private Verdict push(String repository, String deliveryId, JsonNode p) {
+        String ref = required(text(p, "ref"), "ref");
+        String after = required(text(p, "after"), "after");
+        if (p.path("deleted").asBoolean(false) || ZERO_SHA.equals(after)) {
+            return Verdict.ignored("ref " + ref + " was deleted");
+        }
+        if (!ref.startsWith("refs/heads/")) {
+            return Verdict.ignored("push to " + ref + " is not a branch");
+        }
+        String branch = ref.substring("refs/heads/".length());
+        List<String> built = pushBranches.isEmpty() ? defaultBranch(p) : pushBranches;
+        if (!built.contains(branch)) {
+            return Verdict.ignored("pushes to branch " + branch + " are not built (built: " + String.join(", ", built) + ")");
+        }
+        return Verdict.accepted(new BuildRequest(repository, after, ref, null, cloneUrl(repository), PUSH,
+                deliveryId), "push to " + branch);
+    }
+
+    /** Allowed repositories only get here, so the name is one the operator configured. */
+    private String cloneUrl(String repository) {
+        return cloneBase + repository + ".git";
+    }
+
+    private static List<String> defaultBranch(JsonNode p) {
+        String b = text(p, "repository", "default_branch");
+        return b == null ? List.of() : List.of(b);
+    }
+
+    /** Validates shape and the sha's form; the BuildRequest constructor checks them again. */
+    private static String required(String value, String path) {
+        if (value == null) {
+            throw new IllegalArgumentException(path + " is missing");
+        }
+        if (path.endsWith("sha") || path.equals("after")) {
+            if (!BuildRequest.isSha(value)) {
+                throw new IllegalArgumentException(path + " is not a 40-hex commit sha");
+            }
+        }
+        return value;
+    }
+
+    private static String text(JsonNode node, String... path) {
+        JsonNode n = node;
+        for (String p : path) {
+            n = n.path(p);
+        }
+        return n.isTextual() ? n.asText() : null;
+    }
+}
