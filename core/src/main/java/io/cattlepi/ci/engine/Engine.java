@@ -68,8 +68,11 @@ public final class Engine implements AutoCloseable {
         this.finisher = new Finisher(store, ports.publisher(), ports.statuses(), ports.queue(), settings, timer, settlePool);
         this.runner = new LeaseRunner(store, ports.work(), ports.publisher(), ports.statuses(), fleet, finisher,
                 settings, timer, metrics);
-        this.consumer = new QueueConsumer(ports.queue(), ports.admission(), scheduler::freeCapacity, this::wake,
-                settings.receiveWait(), sleeper);
+        // After admission: bind the new builds, and settle builds a newer push superseded.
+        this.consumer = new QueueConsumer(ports.queue(), ports.admission(), scheduler::freeCapacity, () -> {
+            wake();
+            finisher.settleAll();
+        }, settings.receiveWait(), sleeper);
     }
 
     /** Repairs the store, then starts the fleet, the consumer and the periodic chores. */

@@ -45,15 +45,12 @@ public final class WebhookIntake {
 
     /** Handles one delivery; header names are matched without case. */
     public WebhookResponse handle(Map<String, String> headers, byte[] body) {
-        Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        h.putAll(headers);
-        String rawDelivery = h.get(DELIVERY_HEADER);
-        String delivery = rawDelivery != null && DELIVERY_ID.matcher(rawDelivery).matches() ? rawDelivery : null;
-        String auditId = delivery == null ? "unknown" : delivery;
         if (body.length > maxBody) {
-            audit.record(auditId, "too-large", body.length + " bytes, limit " + maxBody);
-            return new WebhookResponse(413, "payload larger than " + maxBody + " bytes");
+            return tooLarge(headers, body.length);
         }
+        Map<String, String> h = caseInsensitive(headers);
+        String delivery = deliveryId(h);
+        String auditId = delivery == null ? "unknown" : delivery;
         if (!WebhookSignature.matches(secret, body, h.get(WebhookSignature.HEADER))) {
             audit.record(auditId, "unauthorized", h.containsKey(WebhookSignature.HEADER)
                     ? "signature does not match" : "no " + WebhookSignature.HEADER + " header");
@@ -92,6 +89,24 @@ public final class WebhookIntake {
                 return enqueue(event, delivery, body, verdict);
             }
         }
+    }
+
+    /** The answer for a body over the limit, for servers that stop reading it early. */
+    public WebhookResponse tooLarge(Map<String, String> headers, long size) {
+        String delivery = deliveryId(caseInsensitive(headers));
+        audit.record(delivery == null ? "unknown" : delivery, "too-large", size + " bytes or more, limit " + maxBody);
+        return new WebhookResponse(413, "payload larger than " + maxBody + " bytes");
+    }
+
+    private static Map<String, String> caseInsensitive(Map<String, String> headers) {
+        Map<String, String> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        h.putAll(headers);
+        return h;
+    }
+
+    private static String deliveryId(Map<String, String> h) {
+        String raw = h.get(DELIVERY_HEADER);
+        return raw != null && DELIVERY_ID.matcher(raw).matches() ? raw : null;
     }
 
     private WebhookResponse enqueue(String event, String delivery, byte[] body, Verdict verdict) {

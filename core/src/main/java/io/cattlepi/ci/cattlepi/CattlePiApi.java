@@ -1,0 +1,9 @@
+package io.cattlepi.ci.cattlepi;
+
+/** Port: the CattlePi API's device configs (api.cattlepi.com, or the simulator's server). */
+public interface CattlePiApi {
+    /** {@code device} is a MAC address or {@code default}. */
+    DeviceConfig config(String device) throws CattlePiApiException;
+
+    void putConfig(String device, DeviceConfig config) throws CattlePiApiException;
+}

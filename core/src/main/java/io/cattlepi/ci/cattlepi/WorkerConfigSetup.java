@@ -1,0 +1,69 @@
+package io.cattlepi.ci.cattlepi;
+
+import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.fleet.WorkerReset;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The seed's setup step, made idempotent: the workers' shared config ({@code default} under the
+ * workers' API key) must point {@code raspbian_location} at the Raspbian the controller wants and
+ * list the controller's public key, or a reset leaves a Pi the controller cannot log into. Reads
+ * first and writes only when the meaning differs, so running it before every reset costs one GET.
+ */
+public final class WorkerConfigSetup implements WorkerReset.BootConfig {
+    public static final String DEVICE = "default";
+    private static final Logger log = LoggerFactory.getLogger(WorkerConfigSetup.class);
+
+    private final CattlePiApi api;
+    private final String raspbianLocation;
+    private final String controllerKey;
+
+    /** @param controllerKey the controller's public key line ({@code ssh-ed25519 AAAA... comment}) */
+    public WorkerConfigSetup(CattlePiApi api, String raspbianLocation, String controllerKey) {
+        this.api = api;
+        this.raspbianLocation = raspbianLocation;
+        this.controllerKey = controllerKey.strip();
+    }
+
+    @Override
+    public void ensure(Worker worker) throws CattlePiApiException {
+        ensure();
+    }
+
+    /** Returns whether the config had to be written. */
+    public boolean ensure() throws CattlePiApiException {
+        DeviceConfig current = api.config(DEVICE);
+        List<String> keys;
+        try {
+            keys = current.authorizedKeys();
+        } catch (InvalidConfigException e) {
+            throw new CattlePiApiException(CattlePiApiException.Kind.BAD_BODY, "workers' config: " + e.getMessage(), null);
+        }
+        boolean keyPresent = keys.stream().anyMatch(k -> sameKey(k, controllerKey));
+        boolean locationRight = current.raspbianLocation().map(raspbianLocation::equals).orElse(false);
+        if (keyPresent && locationRight) {
+            return false;
+        }
+        DeviceConfig wanted = current.copy();
+        if (!keyPresent) {
+            List<String> more = new ArrayList<>(keys);
+            more.add(controllerKey);
+            wanted.authorizedKeys(more);
+        }
+        wanted.raspbianLocation(raspbianLocation);
+        api.putConfig(DEVICE, wanted);
+        log.info("workers' config updated: {}{}", keyPresent ? "" : "controller key added; ",
+                locationRight ? "" : "raspbian_location set to " + raspbianLocation);
+        return true;
+    }
+
+    /** Keys compare by type and data; the trailing comment is a label, not the key. */
+    static boolean sameKey(String a, String b) {
+        String[] x = a.strip().split("\\s+");
+        String[] y = b.strip().split("\\s+");
+        return x.length >= 2 && y.length >= 2 && x[0].equals(y[0]) && x[1].equals(y[1]);
+    }
+}
