@@ -12,7 +12,10 @@ public interface WorkQueue {
     /** Keeps a received message invisible for {@code timeout} from now. */
     void extendVisibility(String receiptHandle, Duration timeout) throws QueueException;
 
-    /** Removes a message for good; an already deleted message is not an error. */
+    /**
+     * Removes a message for good. Deleting twice may succeed (SQS) or report a stale handle (ElasticMQ);
+     * a stale handle otherwise means the message reappears and is recognised by its id.
+     */
     void delete(String receiptHandle) throws QueueException;
 
     /** Puts a delivery on the queue (the webhook half); returns the message id. */

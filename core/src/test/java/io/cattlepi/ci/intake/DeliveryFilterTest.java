@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cattlepi.ci.testpeers.WebhookFixtures;
+import io.cattlepi.ci.peers.WebhookFixtures;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.cattlepi.ci.testpeers;
+package io.cattlepi.ci.peers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.cattlepi.ci.testpeers;
+package io.cattlepi.ci.peers;
 
 import java.net.URI;
 import org.gaul.s3proxy.S3Proxy;

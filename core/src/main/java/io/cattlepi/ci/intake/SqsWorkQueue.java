@@ -1,0 +1,142 @@
+package io.cattlepi.ci.intake;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+import software.amazon.awssdk.services.sqs.model.SqsException;
+
+/**
+ * The work queue on SQS (AWS SDK v2, URL-connection HTTP client). Calls are bounded by the
+ * configured timeout, a long poll by its wait plus that timeout. Errors become {@link QueueException}s;
+ * a receipt handle SQS no longer accepts is marked stale, so callers wait for the redelivery.
+ */
+public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
+    /** SQS error codes meaning "this receipt handle is no good any more". */
+    private static final Set<String> STALE = Set.of("ReceiptHandleIsInvalid", "InvalidReceiptHandle",
+            "AWS.SimpleQueueService.ReceiptHandleIsInvalid", "MessageNotInflight",
+            "AWS.SimpleQueueService.MessageNotInflight");
+
+    private final SqsClient client;
+    private final String queueUrl;
+
+    private SqsWorkQueue(SqsClient client, String queueUrl) {
+        this.client = client;
+        this.queueUrl = queueUrl;
+    }
+
+    public static SqsWorkQueue open(SqsSettings s) {
+        // The socket must outlive the longest long poll (20 s) by the call timeout.
+        Duration socket = Duration.ofSeconds(20).plus(s.timeout());
+        SqsClientBuilder b = SqsClient.builder()
+                .region(Region.of(s.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        s.accessKey().reveal(), s.secretKey().reveal())))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(s.timeout())
+                        .socketTimeout(socket))
+                .overrideConfiguration(o -> o.apiCallTimeout(socket.plus(s.timeout())).apiCallAttemptTimeout(socket));
+        if (s.endpointOverride() != null) {
+            b.endpointOverride(s.endpointOverride());
+        }
+        return new SqsWorkQueue(b.build(), s.queueUrl());
+    }
+
+    public String queueUrl() {
+        return queueUrl;
+    }
+
+    @Override
+    public List<QueuedMessage> receive(int max, Duration wait) throws QueueException {
+        try {
+            ReceiveMessageResponse r = client.receiveMessage(b -> b.queueUrl(queueUrl)
+                    .maxNumberOfMessages(Math.max(1, Math.min(10, max)))
+                    .waitTimeSeconds((int) Math.max(0, Math.min(20, wait.toSeconds())))
+                    .messageAttributeNames("All")
+                    .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+            return r.messages().stream().map(SqsWorkQueue::message).toList();
+        } catch (SdkException e) {
+            throw failure("receiving", e);
+        }
+    }
+
+    @Override
+    public void extendVisibility(String receiptHandle, Duration timeout) throws QueueException {
+        try {
+            client.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle)
+                    .visibilityTimeout((int) Math.min(43_200, timeout.toSeconds())));
+        } catch (SdkException e) {
+            throw failure("extending visibility", e);
+        }
+    }
+
+    @Override
+    public void delete(String receiptHandle) throws QueueException {
+        try {
+            client.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle));
+        } catch (SdkException e) {
+            throw failure("deleting a message", e);
+        }
+    }
+
+    @Override
+    public String send(String body, Map<String, String> attributes) throws QueueException {
+        Map<String, MessageAttributeValue> attrs = new HashMap<>();
+        attributes.forEach((k, v) -> attrs.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
+        try {
+            return client.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body).messageAttributes(attrs)).messageId();
+        } catch (SdkException e) {
+            throw failure("sending a message", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private static QueuedMessage message(Message m) {
+        Map<String, String> attrs = new HashMap<>();
+        m.messageAttributes().forEach((k, v) -> {
+            if (v.stringValue() != null) {
+                attrs.put(k, v.stringValue());
+            }
+        });
+        int count;
+        try {
+            count = Integer.parseInt(m.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "1"));
+        } catch (NumberFormatException e) {
+            count = 1;
+        }
+        return new QueuedMessage(m.messageId(), m.receiptHandle(), m.body(), Map.copyOf(attrs), count);
+    }
+
+    private QueueException failure(String what, SdkException e) {
+        if (e instanceof SqsException s && s.awsErrorDetails() != null) {
+            String code = s.awsErrorDetails().errorCode();
+            String message = String.valueOf(s.awsErrorDetails().errorMessage());
+            // SQS reports an expired handle on ChangeMessageVisibility as a bad ReceiptHandle parameter.
+            boolean stale = code != null && (STALE.contains(code)
+                    || code.equals("InvalidParameterValue") && message.toLowerCase(java.util.Locale.ROOT).contains("receipthandle"));
+            return new QueueException("SQS " + what + " on " + queueUrl + ": HTTP " + s.statusCode() + " " + code
+                    + ": " + message, stale, e);
+        }
+        if (e instanceof SdkClientException) {
+            return new QueueException("SQS " + what + ": " + queueUrl + " unreachable: " + e.getMessage(), false, e);
+        }
+        return new QueueException("SQS " + what + " on " + queueUrl + " failed: " + e.getMessage(), false, e);
+    }
+}
