@@ -22,7 +22,7 @@ public final class WebhookIntake {
     public static final int DEFAULT_MAX_BODY = 5 * 1024 * 1024;
     public static final String EVENT_HEADER = "X-GitHub-Event";
     public static final String DELIVERY_HEADER = "X-GitHub-Delivery";
-    private static final Pattern DELIVERY_ID = Pattern.compile("[A-Za-z0-9-]{1,100}");
+    private static final Pattern DELIVERY_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Secret secret;

@@ -34,7 +34,11 @@ class SqsWorkQueueTest {
         sqs.close();
     }
 
-    static SqsWorkQueue queue(String url) {
+    private static SqsWorkQueue queue(String url) {
+        return queue(sqs, url);
+    }
+
+    static SqsWorkQueue queue(LocalSqs sqs, String url) {
         return SqsWorkQueue.open(settings(sqs, url));
     }
 
