@@ -3,7 +3,6 @@ package io.cattlepi.ci.store;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -65,7 +64,9 @@ public final class Store implements AutoCloseable {
     }
 
     private static Connection connect(Path file) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        // The driver directly, not DriverManager: its registry depends on class loaders other
+        // libraries in the same JVM (ElasticMQ in the demo) may have initialised first.
+        Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + file.toAbsolutePath(), new java.util.Properties());
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA busy_timeout = 10000");
             // FULL: a Pi loses power; a committed transition must survive that too.
