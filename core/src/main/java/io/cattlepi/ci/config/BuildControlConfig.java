@@ -16,6 +16,8 @@ import java.util.List;
  * @param endpointSqs    SQS endpoint override (a local server), or null for AWS
  * @param endpointS3     S3 endpoint override, or null for AWS
  * @param endpointGithub GitHub API URL override, or null for https://api.github.com
+ * @param cloneBase      where repositories are cloned from ({@code owner/name.git} appended); never the payload's URL
+ * @param deadLetterQueue where rejected messages are copied, or null
  */
 public record BuildControlConfig(
         Secret awsAccessKey, Secret awsSecretKey, String s3Bucket, URI s3PublicPrefix, String sqsQueue,
@@ -27,7 +29,8 @@ public record BuildControlConfig(
         URI cattlepiApi, URI endpointSqs, URI endpointS3, URI endpointGithub, String awsRegion,
         Secret webhookSecret, Secret operatorToken, Path storePath, Path workspaceDir, String httpHost, int httpPort,
         URI publicUrl, String hostKeyPolicy, int failedResetStreak, String sshUser, URI raspbianLocation,
-        String workersConfigDevice, Duration visibilityTimeout, int maxQueueReceives) {
+        String workersConfigDevice, Duration visibilityTimeout, int maxQueueReceives, URI cloneBase,
+        URI deadLetterQueue) {
 
     /** What {@code config check} prints: every setting, secrets masked. */
     public List<String> summary() {
@@ -35,7 +38,9 @@ public record BuildControlConfig(
         out.add("repository:        " + repository + " (allowed: " + String.join(", ", allowedRepositories) + ")");
         out.add("build machines:    " + buildMachines.size() + " (" + String.join(", ", buildMachines.stream()
                 .map(m -> m.id() + "@" + m.host() + ":" + m.port()).toList()) + ")");
-        out.add("sqs queue:         " + sqsQueue + (endpointSqs == null ? "" : " via " + endpointSqs));
+        out.add("sqs queue:         " + sqsQueue + (endpointSqs == null ? "" : " via " + endpointSqs)
+                + (deadLetterQueue == null ? "" : ", rejected messages to " + deadLetterQueue));
+        out.add("clone from:        " + cloneBase);
         out.add("s3:                s3://" + s3Bucket + " published at " + s3PublicPrefix
                 + (endpointS3 == null ? "" : " via " + endpointS3));
         out.add("github:            user " + githubUser + ", token " + githubToken

@@ -8,6 +8,7 @@ import io.cattlepi.ci.fleet.RackMember;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,11 +128,28 @@ public final class ConfigLoader {
                 f.url("public_url", false, null), policy, f.positiveInt("failed_reset_streak", 3),
                 f.text("ssh_user", false, "pi"), f.url("raspbian_location", false, null),
                 f.text("workers_config_device", false, "default"), f.seconds("visibility_timeout_s", 300),
-                f.positiveInt("max_queue_receives", 5));
+                f.positiveInt("max_queue_receives", 5), cloneBase(f),
+                f.url("dead_letter_queue", false, null));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /** http(s) for GitHub and mirrors; file: for local repositories (the demo, air-gapped racks). */
+    private static URI cloneBase(ConfigFields f) {
+        String v = f.text("clone_base", false, "https://github.com/");
+        try {
+            URI u = new URI(v.endsWith("/") ? v : v + "/");
+            String scheme = u.getScheme();
+            if ("file".equals(scheme) && u.getPath() != null || ("http".equals(scheme) || "https".equals(scheme)) && u.getHost() != null) {
+                return u;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        f.problem(f.at("clone_base"), "not an http(s) or file: URL: \"" + v + "\"");
+        return null;
     }
 
     private static List<RackMember> machines(ConfigFields f) {

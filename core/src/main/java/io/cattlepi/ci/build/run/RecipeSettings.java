@@ -1,0 +1,36 @@
+package io.cattlepi.ci.build.run;
+
+import io.cattlepi.ci.config.Secret;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How builds run.
+ *
+ * @param steps          argument lists run in order (the seed: make test_noop, make raspbian_cattlepi)
+ * @param jobTimeout     for all steps together (the seed's 2700 s)
+ * @param checkoutWindow how long a commit may take to become fetchable (600 s)
+ * @param checkoutEvery  pause between checkout attempts (10 s)
+ * @param gitTimeout     bound on one git command
+ * @param killGrace      between TERM and KILL of a timed-out tree
+ * @param piKey          the Pis' private key, the only secret a build gets
+ * @param sshUser        user on the Pis
+ * @param workRoot       where per-build checkouts and homes live (deleted after each build)
+ * @param masked         secrets that must never appear in a log (masked if they do)
+ */
+public record RecipeSettings(List<List<String>> steps, Duration jobTimeout, Duration checkoutWindow,
+                             Duration checkoutEvery, Duration gitTimeout, Duration killGrace, Secret piKey,
+                             String sshUser, Path workRoot, List<Secret> masked) {
+    public RecipeSettings {
+        if (steps == null || steps.isEmpty() || steps.stream().anyMatch(s -> s == null || s.isEmpty())) {
+            throw new IllegalArgumentException("build steps must be non-empty argument lists");
+        }
+        steps = steps.stream().map(List::copyOf).toList();
+        Objects.requireNonNull(piKey, "piKey");
+        Objects.requireNonNull(workRoot, "workRoot");
+        masked = masked == null ? List.of() : List.copyOf(masked);
+        sshUser = sshUser == null ? "pi" : sshUser;
+    }
+}
