@@ -255,6 +255,8 @@ public final class SimulatedPi implements AutoCloseable {
             authorized = authorizedKeys(config);
             hostKey = newHostKey();
             write("etc/cattlepi/release.sh", "#!/bin/sh\necho " + (cattlepi ? "raspbian_cattlepi" : "raspbian_stock") + "\n", true);
+            // Linux's per-boot id: what a recipe compares to know the Pi really rebooted.
+            write("proc/sys/kernel/random/boot_id", java.util.UUID.randomUUID() + "\n", false);
             write("proc/cmdline", cattlepi
                     ? "console=tty1 root=/dev/ram0 boot=cattlepi cattlepi_base=" + apiUrl + " quiet\n"
                     : "console=tty1 root=PARTUUID=6c586e13-02 rootfstype=ext4 elevator=deadline rootwait quiet\n", false);
@@ -372,6 +374,7 @@ public final class SimulatedPi implements AutoCloseable {
     String rewrite(String command) {
         return command.replace("/etc/cattlepi/", root.resolve("etc/cattlepi") + "/")
                 .replace("/proc/cmdline", root.resolve("proc/cmdline").toString())
+                .replace("/proc/sys/kernel/random/boot_id", root.resolve("proc/sys/kernel/random/boot_id").toString())
                 .replace("~pi", home().toString());
     }
 
@@ -473,6 +476,7 @@ public final class SimulatedPi implements AutoCloseable {
 
     private void write(String relative, String content, boolean executable) throws IOException {
         Path p = root.resolve(relative);
+        Files.createDirectories(p.getParent());
         Files.writeString(p, content);
         if (executable) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));

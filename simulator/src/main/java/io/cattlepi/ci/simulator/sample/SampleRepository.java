@@ -1,0 +1,171 @@
+package io.cattlepi.ci.simulator.sample;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+
+/**
+ * A local stand-in for a CattlePi repository on GitHub: a bare repository at
+ * {@code base/owner/name.git} with {@code master}, and pull requests as GitHub stores them
+ * ({@code refs/pull/N/head} and a merge commit at {@code refs/pull/N/merge}). Its Makefile's
+ * {@code test_noop} and {@code raspbian_cattlepi} behave like CattlePi's: SSH into the Pi,
+ * sudo, reboot and wait. Files named FAIL or HANG in a commit make the build fail or hang.
+ */
+public final class SampleRepository {
+    public static final String FAIL = "FAIL";
+    public static final String HANG = "HANG";
+    private static final Duration GIT_TIMEOUT = Duration.ofSeconds(60);
+
+    /** A pull request's refs as GitHub has them. */
+    public record PullRequest(int number, String headSha, String mergeSha) {
+    }
+
+    private final Path base;
+    private final String repository;
+    private final Path bare;
+    private final Path work;
+
+    private SampleRepository(Path base, String repository) {
+        this.base = base;
+        this.repository = repository;
+        this.bare = base.resolve(repository + ".git");
+        this.work = base.resolve(".work").resolve(repository);
+    }
+
+    /** Creates the repository with the sample recipe on {@code master}. */
+    public static SampleRepository create(Path base, String repository) throws IOException {
+        if (!repository.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException("repository must be owner/name: " + repository);
+        }
+        SampleRepository r = new SampleRepository(base, repository);
+        Files.createDirectories(r.bare);
+        Files.createDirectories(r.work);
+        r.git(r.bare, "init", "--quiet", "--bare", "--initial-branch=master");
+        r.git(r.work, "init", "--quiet", "--initial-branch=master");
+        r.write(Map.of("Makefile", resource("Makefile"), "recipe.sh", resource("recipe.sh"),
+                "README.md", "# " + repository + "\n\nA sample CattlePi repository for cattlepi-ci's demo and tests.\n"));
+        Files.setPosixFilePermissions(r.work.resolve("recipe.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        r.git(r.work, "add", "--all");
+        r.commit("Sample recipes: test_noop and raspbian_cattlepi drive the Pi over SSH");
+        r.git(r.work, "push", "--quiet", r.bare.toString(), "master:refs/heads/master");
+        return r;
+    }
+
+    /** What {@code clone_base} must be for builds of this repository to clone it. */
+    public String cloneBase() {
+        return base.toUri().toString();
+    }
+
+    public String url() {
+        return bare.toUri().toString();
+    }
+
+    public String repository() {
+        return repository;
+    }
+
+    /** Commits files onto {@code master} and pushes it; returns the new head. */
+    public synchronized String pushToMaster(String message, Map<String, String> files) throws IOException {
+        git(work, "checkout", "--quiet", "master");
+        write(files);
+        git(work, "add", "--all");
+        String sha = commit(message);
+        git(work, "push", "--quiet", bare.toString(), "master:refs/heads/master");
+        return sha;
+    }
+
+    /** Opens pull request {@code number} with one commit on top of master. */
+    public synchronized PullRequest openPullRequest(int number, String message, Map<String, String> files) throws IOException {
+        git(work, "checkout", "--quiet", "-B", "pr-" + number, "master");
+        return pushPullRequest(number, message, files);
+    }
+
+    /** Adds a commit to an open pull request (GitHub's "synchronize"). */
+    public synchronized PullRequest pushToPullRequest(int number, String message, Map<String, String> files) throws IOException {
+        git(work, "checkout", "--quiet", "pr-" + number);
+        return pushPullRequest(number, message, files);
+    }
+
+    private PullRequest pushPullRequest(int number, String message, Map<String, String> files) throws IOException {
+        write(files);
+        git(work, "add", "--all");
+        String head = commit(message);
+        git(work, "checkout", "--quiet", "--detach", "master");
+        git(work, "-c", "user.name=GitHub", "-c", "user.email=noreply@github.com", "merge", "--quiet", "--no-ff",
+                "-m", "Merge " + head + " into master", head);
+        String merge = git(work, "rev-parse", "HEAD").strip();
+        git(work, "push", "--quiet", "--force", bare.toString(), head + ":refs/pull/" + number + "/head",
+                merge + ":refs/pull/" + number + "/merge");
+        git(work, "checkout", "--quiet", "pr-" + number);
+        return new PullRequest(number, head, merge);
+    }
+
+    private void write(Map<String, String> files) throws IOException {
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            Path p = work.resolve(f.getKey()).normalize();
+            if (!p.startsWith(work)) {
+                throw new IllegalArgumentException("file outside the repository: " + f.getKey());
+            }
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private String commit(String message) throws IOException {
+        git(work, "-c", "user.name=Sample Author", "-c", "user.email=author@example.com", "commit", "--quiet",
+                "--allow-empty", "-m", message);
+        return git(work, "rev-parse", "HEAD").strip();
+    }
+
+    private String git(Path dir, String... args) throws IOException {
+        List<String> argv = new ArrayList<>();
+        argv.add("git");
+        argv.addAll(List.of(args));
+        // Output to a file, so a hung git cannot block a read: the wait below bounds it.
+        Path output = Files.createTempFile("git", ".out");
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+        Process p = pb.start();
+        byte[] out;
+        try {
+            if (!p.waitFor(GIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("git " + args[0] + " timed out");
+            }
+            out = Files.readAllBytes(output);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException("interrupted", e);
+        } finally {
+            Files.deleteIfExists(output);
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new IOException("git " + String.join(" ", args) + " failed (" + p.exitValue() + "): " + text.strip());
+        }
+        return text;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = SampleRepository.class.getResourceAsStream("/sample-repo/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource sample-repo/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

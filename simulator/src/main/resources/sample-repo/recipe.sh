@@ -1,0 +1,46 @@
+#!/bin/sh
+# Behaves like CattlePi's recipes: drives the Pi in $BUILDER_NODE over SSH as pi, uses sudo,
+# reboots it and waits until it is back. Host key checks are off, as in CattlePi's own
+# recipes: the Pi presents a new host key after every boot.
+# Markers in the commit drive the outcome: FAIL makes raspbian_cattlepi exit 2, HANG makes it hang.
+set -eu
+: "${BUILDER_NODE:?BUILDER_NODE is not set}"
+PORT="${BUILDER_PORT:-22}"
+ON_PI="${BUILDER_USER:-pi}@${BUILDER_NODE}"
+
+pi() {
+  ssh -i "$HOME/.ssh/id_rsa" -p "$PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+      -o BatchMode=yes -o ConnectTimeout=5 -o LogLevel=ERROR "$ON_PI" "$@"
+}
+
+case "${1:-}" in
+test_noop)
+  echo "TASK [noop] on $BUILDER_NODE"
+  pi 'echo hello from the Pi; sudo whoami'
+  ;;
+raspbian_cattlepi)
+  if [ -f HANG ]; then echo "HANG marker: this recipe hangs"; sleep 100000; fi
+  before=$(pi cat /proc/sys/kernel/random/boot_id)
+  pi 'cat /etc/cattlepi/release.sh; sudo whoami'
+  echo "rebooting $BUILDER_NODE (boot id $before)"
+  pi 'sudo reboot' || true
+  tries=0
+  while :; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt "${REBOOT_WAIT_TRIES:-120}" ]; then echo "the Pi did not come back"; exit 3; fi
+    now=$(pi cat /proc/sys/kernel/random/boot_id 2>/dev/null) || now=""
+    if [ -n "$now" ] && [ "$now" != "$before" ]; then break; fi
+    sleep 1
+  done
+  echo "the Pi is back (boot id $now)"
+  mkdir -p artifacts
+  git rev-parse HEAD > artifacts/commit.txt
+  echo "raspbian_cattlepi image for $(cat artifacts/commit.txt)" | md5sum > artifacts/image.md5
+  if [ -f FAIL ]; then echo "FAIL marker: failing like a broken recipe"; exit 2; fi
+  echo "image built"
+  ;;
+*)
+  echo "usage: recipe.sh test_noop|raspbian_cattlepi" >&2
+  exit 64
+  ;;
+esac
