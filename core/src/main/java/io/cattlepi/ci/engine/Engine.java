@@ -67,7 +67,7 @@ public final class Engine implements AutoCloseable {
                 });
         this.finisher = new Finisher(store, ports.publisher(), ports.statuses(), ports.queue(), settings, timer, settlePool);
         this.runner = new LeaseRunner(store, ports.work(), ports.publisher(), ports.statuses(), fleet, finisher,
-                settings, timer, metrics);
+                settings, timer, metrics, ports.probe());
         // After admission: bind the new builds, and settle builds a newer push superseded.
         this.consumer = new QueueConsumer(ports.queue(), ports.admission(), scheduler::freeCapacity, () -> {
             wake();

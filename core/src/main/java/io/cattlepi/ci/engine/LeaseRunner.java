@@ -1,5 +1,7 @@
 package io.cattlepi.ci.engine;
 
+import io.cattlepi.ci.fleet.Observation;
+import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
@@ -42,10 +44,12 @@ public final class LeaseRunner {
     private final ScheduledExecutorService timer;
     private final EngineMetrics metrics;
     private final Map<String, CancellationToken> running = new ConcurrentHashMap<>();
+    private final Probe probe;
 
     public LeaseRunner(Store store, BuildWork work, FolderPublisher publisher, StatusPublisher statuses,
                        FleetMonitor fleet, Finisher finisher, EngineSettings settings,
-                       ScheduledExecutorService timer, EngineMetrics metrics) {
+                       ScheduledExecutorService timer, EngineMetrics metrics, Probe probe) {
+        this.probe = probe;
         this.store = store;
         this.work = work;
         this.publisher = publisher;
@@ -118,6 +122,9 @@ public final class LeaseRunner {
         if (token.cancelled() && outcome.result() != io.cattlepi.ci.build.BuildResult.ERROR) {
             outcome = WorkOutcome.error("cancelled");
         }
+        if (outcome.result() == io.cattlepi.ci.build.BuildResult.FAILURE) {
+            outcome = blameThePi(lease, outcome);
+        }
         WorkOutcome end = outcome;
         Build finished = store.write(tx -> {
             Build b = tx.build(id).orElseThrow();
@@ -131,6 +138,20 @@ public final class LeaseRunner {
         log.info("build {} on {}: {} ({})", id, lease.worker().id(), end.result().wireName(), end.description());
         fleet.leaseEnded(lease.worker().id(), end.piSuspect(), "build " + id + " ended: " + end.result().wireName());
         finisher.settleSoon(id, Duration.ZERO);
+    }
+
+    /**
+     * A step that failed because the Pi died (power loss, crash) is not the commit's fault: if the
+     * Pi does not answer now, the build ends in error and the Pi is probed before reuse. The pin is
+     * cleared for this probe: the recipe's own reboots gave the Pi new host keys.
+     */
+    private WorkOutcome blameThePi(Lease lease, WorkOutcome failed) {
+        Observation seen = probe.probe(lease.worker().withHostKey(null));
+        if (seen.alive()) {
+            return failed;
+        }
+        return new WorkOutcome(io.cattlepi.ci.build.BuildResult.ERROR, "Pi " + lease.worker().id()
+                + " stopped answering during the build (" + failed.description() + ")", true);
     }
 
     private void postPending(Build b) {

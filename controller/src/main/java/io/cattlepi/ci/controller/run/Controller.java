@@ -5,7 +5,10 @@ import io.cattlepi.ci.autobuild.BranchHead;
 import io.cattlepi.ci.autobuild.CronSchedule;
 import io.cattlepi.ci.cattlepi.HttpCattlePiApi;
 import io.cattlepi.ci.cattlepi.WorkerConfigSetup;
+import io.cattlepi.ci.build.run.RecipeSettings;
+import io.cattlepi.ci.build.run.RecipeWork;
 import io.cattlepi.ci.config.BuildControlConfig;
+import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.controller.http.ControllerHttp;
 import io.cattlepi.ci.controller.http.WebhookRoute;
 import io.cattlepi.ci.engine.BuildWork;
@@ -69,6 +72,26 @@ public final class Controller implements AutoCloseable {
         this.engine = engine;
         this.http = http;
         this.store = store;
+    }
+
+    /** The production controller: builds run the configured recipe steps. */
+    public static Controller start(BuildControlConfig c) throws Exception {
+        return start(c, Controller::recipe);
+    }
+
+    /** The configured steps, with the Pis' key as the only secret a build gets; every other secret is masked. */
+    public static BuildWork recipe(BuildControlConfig c) {
+        List<Secret> masked = new ArrayList<>();
+        for (Secret s : new Secret[] {c.awsAccessKey(), c.awsSecretKey(), c.githubToken(), c.buildersApiKey(),
+                c.webhookSecret(), c.operatorToken()}) {
+            if (s != null) {
+                masked.add(s);
+            }
+        }
+        RecipeSettings settings = new RecipeSettings(c.buildSteps(), c.jobTimeout(), c.checkoutWindow(), c.checkoutEvery(),
+                Duration.ofMinutes(5), Duration.ofSeconds(10), c.sshPrivateKeyText(), c.sshUser(),
+                c.workspaceDir().resolve(".work"), masked);
+        return new RecipeWork(settings, Clock.systemUTC(), Sleeper.SYSTEM);
     }
 
     /** Opens everything and starts the engine (which first repairs what a crash left) and the HTTP server. */

@@ -1,0 +1,194 @@
+package io.cattlepi.ci.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.build.BuildResult;
+import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.controller.run.Controller;
+import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.fleet.WorkerState;
+import io.cattlepi.ci.peers.GitHubStandIn.RecordedStatus;
+import io.cattlepi.ci.simulator.pi.PiTimings;
+import io.cattlepi.ci.simulator.pi.SimulatedPi;
+import io.cattlepi.ci.simulator.sample.SampleRepository;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole product in one JVM over real protocols: signed deliveries to {@code POST /webhook},
+ * ElasticMQ, the engine leasing simulated Pis over SSH, the sample recipe rebooting them, statuses
+ * on the GitHub stand-in, logs in S3Proxy, and every Pi reset back to ready.
+ */
+class EndToEndTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(15);
+
+    @TempDir
+    static Path dir;
+    private static DemoWorld world;
+    private static Controller controller;
+    private static int prs;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        world = DemoWorld.start(dir, new DemoWorld.Options(3, PiTimings.fast(), 0, JOB_TIMEOUT, Duration.ofSeconds(5),
+                Duration.ofSeconds(5)));
+        controller = Controller.start(world.config());
+        await("every Pi ready", EndToEndTest::allReady);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (controller != null) {
+            controller.close();
+        }
+        world.close();
+    }
+
+    private static boolean allReady() {
+        return controller.store().read(tx -> tx.workers()).stream().allMatch(w -> w.state() == WorkerState.READY);
+    }
+
+    /** Polls a condition of the running system (the system under test runs on its own threads). */
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private SampleRepository.PullRequest openAndDeliver(Map<String, String> files) throws Exception {
+        int n;
+        synchronized (EndToEndTest.class) {
+            n = ++prs;
+        }
+        SampleRepository.PullRequest pr = world.repo().openPullRequest(n, "change " + n, files);
+        assertEquals(202, world.deliver(controller.httpPort(), "pull_request", world.pullRequestPayload("opened", pr)));
+        return pr;
+    }
+
+    private Build doneBuildOf(String sha) throws InterruptedException {
+        await("build of " + sha + " done", () -> buildOf(sha) != null && buildOf(sha).state() == BuildState.DONE);
+        return buildOf(sha);
+    }
+
+    private static Build buildOf(String sha) {
+        return controller.store().read(tx -> tx.buildsOf(DemoWorld.REPOSITORY, sha, "pull_request")).stream()
+                .findFirst().orElse(null);
+    }
+
+    private List<String> states(String sha) {
+        return world.github().statusesFor(sha).stream().map(RecordedStatus::state).toList();
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aPullRequestBuildsOnAPiAndReportsSuccessWithItsLogs() throws Exception {
+        SampleRepository.PullRequest pr = openAndDeliver(Map.of("notes.txt", "a good change\n"));
+        Build b = doneBuildOf(pr.headSha());
+        assertEquals(BuildResult.SUCCESS, b.result(), b.description());
+        assertEquals(List.of("pending", "success"), states(pr.headSha()));
+        RecordedStatus last = world.github().statusesFor(pr.headSha()).get(1);
+        assertEquals("cattlepi-ci", last.context());
+        assertEquals("all 2 steps passed", last.description());
+
+        HttpResponse<String> index = get(last.targetUrl());
+        assertEquals(200, index.statusCode());
+        assertTrue(index.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        HttpResponse<String> log = get(last.targetUrl().replace("index.html", "build.log"));
+        assertEquals(200, log.statusCode());
+        // as uploaded, "text/plain; charset=utf-8"; S3Proxy's Jetty drops the space
+        assertEquals("text/plain;charset=utf-8", log.headers().firstValue("Content-Type").orElse("").replace(" ", ""));
+        assertTrue(log.body().contains("the Pi is back"), log.body());
+        assertEquals(200, get(last.targetUrl().replace("index.html", "result.json")).statusCode());
+        assertTrue(b.messageDeleted());
+        await("queue empty", () -> world.sqs().depth(world.queueUrl()) == 0);
+        await("the Pi is reset and ready", () -> controller.store().read(tx -> tx.worker(b.workerId())).orElseThrow()
+                .state() == WorkerState.READY);
+    }
+
+    @Test
+    void aFailingCommitGetsFailure() throws Exception {
+        SampleRepository.PullRequest pr = openAndDeliver(Map.of(SampleRepository.FAIL, "broken\n"));
+        Build b = doneBuildOf(pr.headSha());
+        assertEquals(BuildResult.FAILURE, b.result());
+        assertEquals(List.of("pending", "failure"), states(pr.headSha()));
+        assertEquals("step `make raspbian_cattlepi` failed with exit code 2",
+                world.github().statusesFor(pr.headSha()).get(1).description());
+    }
+
+    @Test
+    void aHangingStepEndsInErrorAfterTheTimeoutWithItsProcessesGone() throws Exception {
+        SampleRepository.PullRequest pr = openAndDeliver(Map.of(SampleRepository.HANG, "forever\n"));
+        Build b = doneBuildOf(pr.headSha());
+        assertEquals(BuildResult.ERROR, b.result());
+        assertEquals(List.of("pending", "error"), states(pr.headSha()));
+        assertTrue(b.description().startsWith("timed out after 15s"), b.description());
+        assertFalse(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains("sleep 100000")),
+                "the hanging recipe's processes are gone");
+        await("the Pi is back", () -> controller.store().read(tx -> tx.worker(b.workerId())).orElseThrow()
+                .state() == WorkerState.READY);
+    }
+
+    @Test
+    void aPiThatLosesPowerMidBuildGivesErrorAndComesBack() throws Exception {
+        // The Pi dies as soon as the recipe asks it to reboot: it never answers again in time.
+        SampleRepository.PullRequest pr = openAndDeliver(Map.of("power.txt", "pull the plug\n"));
+        await("a Pi is building it", () -> buildOf(pr.headSha()) != null && buildOf(pr.headSha()).state() == BuildState.RUNNING);
+        SimulatedPi pi = world.rack().rack().pi(buildOf(pr.headSha()).workerId());
+        pi.powerLoss(Duration.ofSeconds(20));
+        Build b = doneBuildOf(pr.headSha());
+        assertEquals(BuildResult.ERROR, b.result(), b.description());
+        assertEquals(List.of("pending", "error"), states(pr.headSha()));
+        await("the Pi is back", () -> controller.store().read(tx -> tx.worker(b.workerId())).orElseThrow()
+                .state() == WorkerState.READY);
+    }
+
+    @Test
+    void sixRequestsOnThreePisAllFinishWithoutOverlap() throws Exception {
+        List<SampleRepository.PullRequest> sent = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            sent.add(openAndDeliver(Map.of("n.txt", i + "\n")));
+        }
+        List<Build> builds = new ArrayList<>();
+        for (SampleRepository.PullRequest pr : sent) {
+            Build b = doneBuildOf(pr.headSha());
+            assertEquals(BuildResult.SUCCESS, b.result(), b.description());
+            builds.add(b);
+        }
+        for (Build a : builds) {
+            for (Build o : builds) {
+                if (a != o && a.workerId().equals(o.workerId())) {
+                    boolean apart = !a.finishedAt().isAfter(o.startedAt()) || !o.finishedAt().isAfter(a.startedAt());
+                    assertTrue(apart, a.id() + " and " + o.id() + " overlapped on " + a.workerId());
+                }
+            }
+        }
+        for (Worker w : controller.store().read(tx -> tx.workers())) {
+            assertTrue(w.state() != WorkerState.BUILDING || w.buildId() != null);
+        }
+    }
+}
