@@ -2,45 +2,34 @@ package io.cattlepi.ci.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cattlepi.ci.build.Build;
-import io.cattlepi.ci.controller.http.ControllerHttp;
-import io.cattlepi.ci.controller.http.Operations;
-import io.cattlepi.ci.fleet.FleetMonitor;
-import io.cattlepi.ci.fleet.FleetSettings;
-import io.cattlepi.ci.fleet.Probe;
-import io.cattlepi.ci.fleet.RackMember;
-import io.cattlepi.ci.fleet.Worker;
-import io.cattlepi.ci.fleet.WorkerReset;
+import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.controller.run.Controller;
 import io.cattlepi.ci.fleet.WorkerState;
-import io.cattlepi.ci.fleet.hostkey.PerBootPinning;
-import io.cattlepi.ci.fleet.ssh.SshWorkerShell;
-import io.cattlepi.ci.metrics.EngineMetrics;
-import io.cattlepi.ci.metrics.MetricsReport;
 import io.cattlepi.ci.simulator.pi.PiTimings;
-import io.cattlepi.ci.simulator.pi.RackFixture;
-import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.simulator.pi.SimulatedPi;
+import io.cattlepi.ci.simulator.sample.SampleRepository;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code demo}: the embedded default, in one process. Today it runs the simulated rack, the
- * controller's fleet lifecycle over real SSH and the web UI, so a newcomer watches Pis go from
- * unknown through a reset to ready; the build pipeline joins it once its adapters land.
+ * {@code demo}: the embedded default, in one process. Local SQS (ElasticMQ), S3 (S3Proxy), a
+ * GitHub API stand-in, the CattlePi API, a simulated rack and a sample repository, and the real
+ * controller started from a config file pointing at them. Once the Pis are ready it feeds a few
+ * signed pull-request deliveries to {@code POST /webhook} so builds run straight away.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the demo rack: simulated Pis, a local CattlePi API, the controller and its web UI.")
+        description = "Run the demo rack: local SQS, S3, GitHub and CattlePi API, simulated Pis, the controller and its web UI.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "3", description = "Number of simulated Pis (default ${DEFAULT-VALUE}).")
     int workers;
@@ -51,16 +40,26 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timings", defaultValue = "demo", description = "fast (sub-second boots) or demo (seconds).")
     String timings;
 
+    @Option(names = "--no-feed", description = "Do not send sample pull requests; wait for your own deliveries.")
+    boolean noFeed;
+
     @Option(names = "--until-ready", description = "Exit 0 once every Pi is ready (a smoke test), 1 if not within --timeout.")
     boolean untilReady;
 
-    @Option(names = "--timeout", defaultValue = "120", description = "Seconds --until-ready waits (default ${DEFAULT-VALUE}).")
+    @Option(names = "--until-built", description = "Exit 0 once the sample builds are reported, 1 if not within --timeout.")
+    boolean untilBuilt;
+
+    @Option(names = "--timeout", defaultValue = "180", description = "Seconds --until-ready/--until-built wait (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     @Override
     public Integer call() throws Exception {
         if (workers < 1 || workers > 50) {
             System.err.println("--workers: must be between 1 and 50, got " + workers);
+            return 2;
+        }
+        if (port < 0 || port > 65535) {
+            System.err.println("--port: must be between 0 and 65535, got " + port);
             return 2;
         }
         PiTimings t = "fast".equals(timings) ? PiTimings.fast() : "demo".equals(timings) ? PiTimings.demo() : null;
@@ -70,55 +69,48 @@ public final class DemoCommand implements Callable<Integer> {
         }
         long started = System.nanoTime();
         Path dir = Files.createTempDirectory("cattlepi-ci-demo");
-        RackFixture fixture = RackFixture.start(workers, t);
-        Store store = Store.open(dir.resolve("cattlepi-ci.db"), Clock.systemUTC());
-        SshWorkerShell shell = new SshWorkerShell("pi", fixture.clientKey(), new PerBootPinning(), Duration.ofSeconds(5));
-        ScheduledExecutorService timer = Executors.newScheduledThreadPool(1);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(8, workers));
-        FleetSettings settings = new FleetSettings(Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofMinutes(2),
-                3, Duration.ofSeconds(30), 8);
-        FleetMonitor fleet = new FleetMonitor(store, new Probe(shell, Duration.ofSeconds(10)),
-                new WorkerReset(shell, WorkerReset.BootConfig.UNCHANGED, Duration.ofSeconds(30)), settings, timer, pool,
-                (before, after) -> System.out.printf("%s: %s -> %s (%s)%n", after.id(), before == null ? "new"
-                        : before.state().wireName(), after.state().wireName(), after.reason()));
-        fleet.syncRack(fixture.rack().pis().stream().map(p -> new RackMember(p.name(), p.host(), p.port(), p.mac())).toList());
-        MetricsReport metrics = new MetricsReport(store, new EngineMetrics());
-        ControllerHttp http = ControllerHttp.start("127.0.0.1", port, store, new FleetOperations(fleet), null,
-                () -> new ControllerHttp.Health(true, Map.of("store", "ok", "fleet", "running")), metrics::render,
-                routes -> { });
-        String ui = "http://127.0.0.1:" + http.port() + "/";
-        System.out.printf("cattlepi-ci demo: UI at %s (started in %d ms); %d simulated Pis booting%n", ui,
-                (System.nanoTime() - started) / 1_000_000, workers);
-        fleet.start();
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("ui", ui);
-        line.put("cattlepiApi", fixture.api().url());
-        line.put("cattlepiApiKey", RackFixture.API_KEY);
-        line.put("privateKey", fixture.privateKeyFile().toString());
-        line.put("workers", fixture.rack().pis().stream().map(p -> Map.of("name", p.name(), "host", p.host(), "port", p.port())).toList());
-        System.out.println("DEMO " + new ObjectMapper().writeValueAsString(line));
+        DemoWorld world = DemoWorld.start(dir, DemoWorld.Options.demo(workers, t, port));
+        Controller controller;
+        try {
+            controller = Controller.start(world.config());
+        } catch (Exception | Error e) {
+            world.close();
+            throw e;
+        }
         Runnable shutdown = () -> {
-            fleet.close();
-            http.close();
-            timer.shutdownNow();
-            pool.shutdownNow();
-            shell.close();
-            store.close();
-            fixture.close();
+            controller.close();
+            world.close();
         };
-        if (untilReady) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-            boolean ready = false;
-            while (!ready && System.nanoTime() < deadline) {
-                ready = store.read(tx -> tx.workers()).stream().allMatch(w -> w.state() == WorkerState.READY);
-                if (!ready) {
-                    TimeUnit.MILLISECONDS.sleep(100);
+        String ui = "http://127.0.0.1:" + controller.httpPort() + "/";
+        System.out.printf("cattlepi-ci demo: UI at %s (started in %d ms); %d simulated Pis; config %s%n", ui,
+                millisSince(started), workers, world.configFile());
+        System.out.println("DEMO " + new ObjectMapper().writeValueAsString(facts(world, controller, ui)));
+
+        boolean ok = true;
+        Duration limit = Duration.ofSeconds(timeoutSeconds);
+        if (untilReady || untilBuilt || !noFeed) {
+            ok = waitFor(limit, () -> controller.store().read(tx -> tx.workers()).stream()
+                    .allMatch(w -> w.state() == WorkerState.READY));
+            System.out.printf("cattlepi-ci demo: %s after %d ms%n", ok ? "all Pis ready" : "not all Pis ready",
+                    millisSince(started));
+        }
+        List<String> fed = new ArrayList<>();
+        if (ok && !noFeed && !untilReady) {
+            fed = feed(world, controller);
+        }
+        if (untilReady || untilBuilt) {
+            if (untilBuilt && ok) {
+                List<String> shas = fed;
+                ok = waitFor(limit, () -> shas.stream().allMatch(sha -> controller.store().read(tx ->
+                        tx.buildsOf(DemoWorld.REPOSITORY, sha, "pull_request")).stream()
+                        .anyMatch(b -> b.state() == BuildState.DONE)));
+                for (Build b : controller.store().read(tx -> tx.recentBuilds(20))) {
+                    System.out.printf("build %s: %s %s (%s)%n", b.id(), b.state().wireName(),
+                            b.result() == null ? "" : b.result().wireName(), b.description());
                 }
             }
-            System.out.printf("cattlepi-ci demo: %s after %d ms%n", ready ? "all Pis ready" : "not all Pis ready",
-                    (System.nanoTime() - started) / 1_000_000);
             shutdown.run();
-            return ready ? 0 : 1;
+            return ok ? 0 : 1;
         }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -129,36 +121,62 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Operator actions the fleet-only demo supports. */
-    private record FleetOperations(FleetMonitor fleet) implements Operations {
-        @Override
-        public Worker drain(String workerId, String reason) {
-            return fleet.drain(workerId, reason);
+    /** Three pull requests: two good ones and one whose recipe fails, delivered as GitHub would. */
+    private static List<String> feed(DemoWorld world, Controller controller) throws Exception {
+        List<String> shas = new ArrayList<>();
+        Map<Integer, Map<String, String>> changes = new LinkedHashMap<>();
+        changes.put(1, Map.of("docs/hello.md", "A first change.\n"));
+        changes.put(2, Map.of(SampleRepository.FAIL, "This change breaks the image build.\n"));
+        changes.put(3, Map.of("docs/more.md", "Another change.\n"));
+        for (var c : changes.entrySet()) {
+            SampleRepository.PullRequest pr = world.repo().openPullRequest(c.getKey(), "Sample change " + c.getKey(),
+                    c.getValue());
+            int status = world.deliver(controller.httpPort(), "pull_request", world.pullRequestPayload("opened", pr));
+            System.out.printf("delivered pull request #%d (%s): HTTP %d%n", pr.number(), pr.headSha(), status);
+            shas.add(pr.headSha());
         }
+        return shas;
+    }
 
-        @Override
-        public Worker undrain(String workerId) {
-            return fleet.undrain(workerId);
+    private static Map<String, Object> facts(DemoWorld world, Controller controller, String ui) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("ui", ui);
+        line.put("webhook", ui + "webhook");
+        line.put("webhookSecret", DemoWorld.WEBHOOK_SECRET.reveal());
+        line.put("config", world.configFile().toString());
+        line.put("sqsEndpoint", world.sqs().endpoint().toString());
+        line.put("queueUrl", world.queueUrl());
+        line.put("s3Endpoint", world.s3().endpoint().toString());
+        line.put("bucket", DemoWorld.BUCKET);
+        line.put("awsAccessKey", world.s3().accessKey());
+        line.put("awsSecretKey", world.s3().secretKey());
+        line.put("region", world.sqs().region());
+        line.put("github", world.github().url().toString());
+        line.put("repository", DemoWorld.REPOSITORY);
+        line.put("repositoryUrl", world.repo().url());
+        line.put("cattlepiApi", world.rack().api().url());
+        line.put("cattlepiApiKey", io.cattlepi.ci.simulator.pi.RackFixture.API_KEY);
+        line.put("privateKey", world.rack().privateKeyFile().toString());
+        List<Map<String, Object>> pis = new ArrayList<>();
+        for (SimulatedPi p : world.rack().rack().pis()) {
+            pis.add(Map.of("name", p.name(), "host", p.host(), "port", p.port()));
         }
+        line.put("workers", pis);
+        return line;
+    }
 
-        @Override
-        public Build retry(String buildId) {
-            throw new UnsupportedOperationException("builds are not part of this demo yet");
+    private static boolean waitFor(Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
         }
+        return true;
+    }
 
-        @Override
-        public Build autobuildNow() {
-            throw new UnsupportedOperationException("builds are not part of this demo yet");
-        }
-
-        @Override
-        public Optional<Path> logOf(String buildId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> publishedIndex(String buildId) {
-            return Optional.empty();
-        }
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 }

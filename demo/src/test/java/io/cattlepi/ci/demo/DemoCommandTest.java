@@ -16,6 +16,12 @@ class DemoCommandTest {
     }
 
     @Test
+    void demoBuildsItsSamplePullRequests() {
+        assertEquals(0, Main.commandLine().execute("demo", "--workers", "2", "--timings", "fast", "--port", "0",
+                "--until-built", "--timeout", "120"));
+    }
+
+    @Test
     void badOptionsNameTheOption() {
         StringWriter err = new StringWriter();
         var cli = Main.commandLine();
