@@ -22,6 +22,7 @@ public final class CattlePiCiCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new CattlePiCiCommand());
         cli.addSubcommand(new ConfigCommand());
+        cli.addSubcommand(new RunCommand());
         return cli;
     }
 }

@@ -1,0 +1,57 @@
+package io.cattlepi.ci.controller.cli;
+
+import io.cattlepi.ci.config.BuildControlConfig;
+import io.cattlepi.ci.config.ConfigException;
+import io.cattlepi.ci.config.ConfigLoader;
+import io.cattlepi.ci.config.ConfigProblem;
+import io.cattlepi.ci.controller.run.Controller;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code run --config FILE}: the production controller. Talks to whatever the config names (AWS,
+ * GitHub, the CattlePi API, or local endpoints it overrides) and runs until stopped; systemd
+ * restarts it after a crash, and start-up repairs what the crash left.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the controller with a build-control config until stopped (SIGTERM/Ctrl-C).")
+public final class RunCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE",
+            description = "The build-control config (see docs/config.md); check it first with `config check`.")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        BuildControlConfig config;
+        try {
+            config = ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.problems()) {
+                err.println(file + ": " + p);
+            }
+            err.flush();
+            return 2;
+        }
+        Controller controller = Controller.start(config);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("cattlepi-ci: running %d Pis, UI on %s:%d%n", config.buildMachines().size(), config.httpHost(),
+                controller.httpPort());
+        out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            controller.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+}
