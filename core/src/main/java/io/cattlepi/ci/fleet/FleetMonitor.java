@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * ~1 s, backing off to the idle interval; leased and operator-held Pis are never probed.
  */
 public final class FleetMonitor implements AutoCloseable {
+    private static final Duration REPROBE_CAP = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(FleetMonitor.class);
 
     private final Store store;
@@ -49,7 +50,10 @@ public final class FleetMonitor implements AutoCloseable {
         this.timer = timer;
         this.pool = pool;
         this.listener = listener;
-        this.reprobe = Backoff.exponential(settings.firstReprobe(), settings.idleProbeInterval());
+        // Capped low: a rebooting Pi is back within a minute, and each probe is one SSH connect,
+        // so a long gap would only add idle time before the Pi is ready again.
+        Duration cap = settings.idleProbeInterval().compareTo(REPROBE_CAP) < 0 ? settings.idleProbeInterval() : REPROBE_CAP;
+        this.reprobe = Backoff.exponential(settings.firstReprobe(), cap);
     }
 
     /** Makes the stored rack match the configured one: new Pis start unknown, removed ones retire. */

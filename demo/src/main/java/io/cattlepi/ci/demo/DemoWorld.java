@@ -43,10 +43,15 @@ public final class DemoWorld implements AutoCloseable {
 
     /** Knobs the tests turn (short timeouts) and the demo leaves at their defaults. */
     public record Options(int workers, PiTimings timings, int httpPort, Duration jobTimeout, Duration checkoutWindow,
-                          Duration monitorInterval) {
+                          Duration monitorInterval, List<List<String>> steps) {
         public static Options demo(int workers, PiTimings timings, int httpPort) {
             return new Options(workers, timings, httpPort, Duration.ofMinutes(10), Duration.ofSeconds(60),
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(30), null);
+        }
+
+        /** The same with other build steps (null: the sample recipe's make targets). */
+        public Options withSteps(List<List<String>> other) {
+            return new Options(workers, timings, httpPort, jobTimeout, checkoutWindow, monitorInterval, other);
         }
     }
 
@@ -135,6 +140,13 @@ public final class DemoWorld implements AutoCloseable {
         bc.put("checkout_retry_every_s", 1);
         bc.put("monitor_interval_s", Math.max(1, o.monitorInterval().toSeconds()));
         bc.put("visibility_timeout_s", 30);
+        if (o.steps() != null) {
+            ArrayNode steps = bc.putArray("build_steps");
+            for (List<String> argv : o.steps()) {
+                ArrayNode step = steps.addArray();
+                argv.forEach(step::add);
+            }
+        }
         ObjectNode endpoints = bc.putObject("endpoints");
         endpoints.put("sqs", sqs.endpoint().toString());
         endpoints.put("s3", s3.endpoint().toString());

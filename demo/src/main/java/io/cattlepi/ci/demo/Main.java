@@ -19,6 +19,7 @@ public final class Main {
         CommandLine cli = CattlePiCiCommand.commandLine();
         cli.addSubcommand(new DemoCommand());
         cli.addSubcommand(new SimulateCommand());
+        cli.addSubcommand(new io.cattlepi.ci.demo.bench.BenchCommand());
         return cli;
     }
 }

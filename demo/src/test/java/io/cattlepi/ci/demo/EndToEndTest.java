@@ -48,7 +48,7 @@ class EndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         world = DemoWorld.start(dir, new DemoWorld.Options(3, PiTimings.fast(), 0, JOB_TIMEOUT, Duration.ofSeconds(5),
-                Duration.ofSeconds(5)));
+                Duration.ofSeconds(5), null));
         controller = Controller.start(world.config());
         await("every Pi ready", EndToEndTest::allReady);
     }

@@ -132,7 +132,7 @@ public final class Controller implements AutoCloseable {
         WorkerReset.BootConfig bootConfig = c.raspbianLocation() == null ? WorkerReset.BootConfig.UNCHANGED
                 : new WorkerConfigSetup(new HttpCattlePiApi(c.cattlepiApi(), c.buildersApiKey(), CALL_TIMEOUT),
                         c.raspbianLocation().toString(), c.sshPublicKeyLine());
-        FleetSettings fleet = new FleetSettings(c.monitorInterval(), Duration.ofSeconds(1), Duration.ofMinutes(20),
+        FleetSettings fleet = new FleetSettings(c.monitorInterval(), Duration.ofMillis(250), Duration.ofMinutes(20),
                 c.failedResetStreak(), CALL_TIMEOUT, 8);
         EngineSettings settings = new EngineSettings(c.workspaceDir(), c.statusContext(),
                 c.publicUrl() == null ? null : c.publicUrl().toString(), c.visibilityTimeout(), Duration.ofSeconds(5),

@@ -56,6 +56,8 @@ public final class BuildEnvironment {
         env.put("HOME", home.toString());
         env.put("GIT_TERMINAL_PROMPT", "0");
         env.put("GIT_CONFIG_NOSYSTEM", "1");
+        // No ext:: or fd:: transports: a URL can never make git run a command.
+        env.put("GIT_ALLOW_PROTOCOL", "file:git:http:https:ssh");
         if (pi != null) {
             env.put("BUILDER_NODE", pi.host());
             env.put("BUILDER_PORT", Integer.toString(pi.port()));

@@ -1,0 +1,150 @@
+package io.cattlepi.ci.demo.bench;
+
+import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.controller.http.ControllerHttp;
+import io.cattlepi.ci.controller.http.Operations;
+import io.cattlepi.ci.controller.http.WebhookRoute;
+import io.cattlepi.ci.config.Secret;
+import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.intake.Admission;
+import io.cattlepi.ci.intake.DeliveryFilter;
+import io.cattlepi.ci.intake.QueuedMessage;
+import io.cattlepi.ci.intake.SqsSettings;
+import io.cattlepi.ci.intake.SqsWorkQueue;
+import io.cattlepi.ci.intake.StoreAudit;
+import io.cattlepi.ci.intake.WebhookIntake;
+import io.cattlepi.ci.intake.WebhookSignature;
+import io.cattlepi.ci.peers.LocalSqs;
+import io.cattlepi.ci.peers.WebhookFixtures;
+import io.cattlepi.ci.store.Store;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Latency from a delivery's {@code POST /webhook} to its build request being stored: real HTTP to
+ * the controller's server, ElasticMQ, and admission into the SQLite store, one delivery at a time
+ * (as GitHub sends a hook's deliveries). The consumer here receives without the capacity limit,
+ * so the number is intake's own cost, not waiting for a free Pi.
+ */
+@Command(name = "intake", mixinStandardHelpOptions = true,
+        description = "Measure POST /webhook -> build request stored, p50/p99 over N deliveries.")
+public final class IntakeBenchmark implements Callable<Integer> {
+    private static final Secret SECRET = new Secret("bench-secret");
+
+    @Option(names = "--deliveries", defaultValue = "1000", description = "Deliveries to measure (default ${DEFAULT-VALUE}).")
+    int deliveries;
+
+    @Option(names = "--warmup", defaultValue = "100", description = "Deliveries sent first and not counted.")
+    int warmup;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("cattlepi-ci-bench");
+        Map<String, Long> stored = new ConcurrentHashMap<>();
+        try (LocalSqs sqs = LocalSqs.start();
+             Store store = Store.open(dir.resolve("bench.db"), Clock.systemUTC())) {
+            String url = sqs.createQueue("bench", Duration.ofSeconds(60));
+            SqsWorkQueue queue = SqsWorkQueue.open(new SqsSettings(url, sqs.region(), sqs.endpoint(),
+                    new Secret(sqs.accessKey()), new Secret(sqs.secretKey()), Duration.ofSeconds(10)));
+            DeliveryFilter filter = new DeliveryFilter(Set.of(WebhookFixtures.REPOSITORY), List.of(), false, "https://github.com/");
+            WebhookIntake intake = new WebhookIntake(SECRET, filter, queue, new StoreAudit(store), WebhookIntake.DEFAULT_MAX_BODY);
+            Admission admission = new Admission(store, queue, filter, null);
+            ControllerHttp http = ControllerHttp.start("127.0.0.1", 0, store, new NoOperations(), null,
+                    () -> new ControllerHttp.Health(true, Map.of()), () -> "", r -> WebhookRoute.register(r, intake));
+            Thread consumer = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        for (QueuedMessage m : queue.receive(10, Duration.ofSeconds(1))) {
+                            admission.admit(m);
+                            stored.put(m.attributes().get(QueuedMessage.DELIVERY), System.nanoTime());
+                        }
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            }, "bench-consumer");
+            consumer.setDaemon(true);
+            consumer.start();
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            URI webhook = URI.create("http://127.0.0.1:" + http.port() + "/webhook");
+            Percentiles latency = new Percentiles();
+            for (int i = 0; i < warmup + deliveries; i++) {
+                String delivery = "bench-" + i;
+                byte[] body = WebhookFixtures.pullRequest("synchronize", 1 + i, randomSha());
+                long sent = System.nanoTime();
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(webhook).timeout(Duration.ofSeconds(30))
+                        .header("X-GitHub-Event", "pull_request").header("X-GitHub-Delivery", delivery)
+                        .header(WebhookSignature.HEADER, WebhookSignature.sign(SECRET, body))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() != 202) {
+                    System.err.println("delivery " + delivery + " answered " + r.statusCode());
+                    return 1;
+                }
+                long deadline = sent + Duration.ofSeconds(30).toNanos();
+                while (!stored.containsKey(delivery)) {
+                    if (System.nanoTime() > deadline) {
+                        System.err.println("delivery " + delivery + " not stored within 30 s");
+                        return 1;
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                }
+                if (i >= warmup) {
+                    latency.add((stored.get(delivery) - sent) / 1e6);
+                }
+            }
+            consumer.interrupt();
+            http.close();
+            queue.close();
+            System.out.println(latency.summary("POST /webhook -> build request stored"));
+            return 0;
+        }
+    }
+
+    private static String randomSha() {
+        byte[] b = new byte[20];
+        ThreadLocalRandom.current().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static final class NoOperations implements Operations {
+        public Worker drain(String w, String r) {
+            throw new UnsupportedOperationException();
+        }
+
+        public Worker undrain(String w) {
+            throw new UnsupportedOperationException();
+        }
+
+        public Build retry(String b) {
+            throw new UnsupportedOperationException();
+        }
+
+        public Build autobuildNow() {
+            throw new UnsupportedOperationException();
+        }
+
+        public Optional<Path> logOf(String b) {
+            return Optional.empty();
+        }
+
+        public Optional<String> publishedIndex(String b) {
+            return Optional.empty();
+        }
+    }
+}
