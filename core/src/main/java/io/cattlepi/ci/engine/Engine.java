@@ -72,7 +72,7 @@ public final class Engine implements AutoCloseable {
         this.consumer = new QueueConsumer(ports.queue(), ports.admission(), scheduler::freeCapacity, () -> {
             wake();
             finisher.settleAll();
-        }, settings.receiveWait(), sleeper);
+        }, settings.receiveWait(), settings.visibilityTimeout(), sleeper);
     }
 
     /** Repairs the store, then starts the fleet, the consumer and the periodic chores. */

@@ -1,5 +1,6 @@
 package io.cattlepi.ci.engine;
 
+import io.cattlepi.ci.crash.CrashPoint;
 import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
@@ -106,6 +107,7 @@ public final class Finisher {
         boolean giveUp = failures.getOrDefault(buildId, 0) >= settings.settleAttempts();
         Path folder = settings.workspaces().resolve(buildId);
         if (Files.isDirectory(folder)) {
+            CrashPoint.reach(CrashPoint.UPLOADING);
             try {
                 publisher.publish(buildId, folder);
             } catch (ReportException e) {
@@ -130,6 +132,7 @@ public final class Finisher {
         }
         if (b.messageId() != null && b.receiptHandle() != null && !b.messageDeleted()) {
             try {
+                CrashPoint.reach(CrashPoint.DELETING);
                 queue.delete(b.receiptHandle());
                 b = update(buildId, Build::withMessageDeleted);
             } catch (QueueException e) {

@@ -1,5 +1,6 @@
 package io.cattlepi.ci.engine;
 
+import io.cattlepi.ci.crash.CrashPoint;
 import io.cattlepi.ci.fleet.Observation;
 import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.report.FolderPublisher;
@@ -107,6 +108,7 @@ public final class LeaseRunner {
             postPending(started);
             uploads = timer.scheduleWithFixedDelay(() -> publishQuietly(id, folder),
                     0, settings.logUploadEvery().toMillis(), TimeUnit.MILLISECONDS);
+            CrashPoint.reach(CrashPoint.CHECKING_OUT);
             outcome = work.run(new Lease(started, lease.worker()), folder, token);
         } catch (IOException | RuntimeException e) {
             log.error("build {} failed in the controller", id, e);

@@ -27,6 +27,7 @@ final class QueueConsumer implements Runnable {
     private final IntSupplier freeCapacity;
     private final Runnable admitted;
     private final Duration wait;
+    private final Duration visibility;
     private final Sleeper sleeper;
     private final Backoff outage = Backoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(2));
     private final Object capacityChanged = new Object();
@@ -34,7 +35,8 @@ final class QueueConsumer implements Runnable {
     private volatile boolean reachable = true;
 
     QueueConsumer(WorkQueue queue, MessageAdmission admission, IntSupplier freeCapacity, Runnable admitted,
-                  Duration wait, Sleeper sleeper) {
+                  Duration wait, Duration visibility, Sleeper sleeper) {
+        this.visibility = visibility;
         this.queue = queue;
         this.admission = admission;
         this.freeCapacity = freeCapacity;
@@ -71,7 +73,7 @@ final class QueueConsumer implements Runnable {
             }
             List<QueuedMessage> messages;
             try {
-                messages = queue.receive(Math.min(capacity, 10), wait);
+                messages = queue.receive(Math.min(capacity, 10), wait, visibility);
                 reachable = true;
                 failures = 0;
             } catch (QueueException e) {

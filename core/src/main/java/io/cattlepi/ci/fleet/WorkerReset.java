@@ -1,5 +1,6 @@
 package io.cattlepi.ci.fleet;
 
+import io.cattlepi.ci.crash.CrashPoint;
 import java.time.Duration;
 
 /**
@@ -30,6 +31,7 @@ public final class WorkerReset {
 
     /** Starts the reset; returns once the Pi took the command (it then reboots on its own). */
     public void reset(Worker worker) throws Exception {
+        CrashPoint.reach(CrashPoint.RESETTING);
         bootConfig.ensure(worker);
         try (WorkerShell.Session session = shell.open(worker)) {
             WorkerShell.CommandResult result = session.exec(RESTORE, commandTimeout);

@@ -1,5 +1,6 @@
 package io.cattlepi.ci.intake;
 
+import io.cattlepi.ci.crash.CrashPoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cattlepi.ci.build.Build;
@@ -52,6 +53,7 @@ public final class Admission implements MessageAdmission {
     public void admit(QueuedMessage m) {
         Verdict verdict = judge(m);
         Decision d = store.write(tx -> decide(tx, m, verdict));
+        CrashPoint.reach(CrashPoint.QUEUED);
         switch (d.action()) {
             case KEEP -> { }
             case DELETE -> delete(m, d);

@@ -60,9 +60,10 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
     }
 
     @Override
-    public List<QueuedMessage> receive(int max, Duration wait) throws QueueException {
+    public List<QueuedMessage> receive(int max, Duration wait, Duration visibility) throws QueueException {
         try {
             ReceiveMessageResponse r = client.receiveMessage(b -> b.queueUrl(queueUrl)
+                    .visibilityTimeout(visibility == null ? null : (int) Math.min(43_200, visibility.toSeconds()))
                     .maxNumberOfMessages(Math.max(1, Math.min(10, max)))
                     .waitTimeSeconds((int) Math.max(0, Math.min(20, wait.toSeconds())))
                     .messageAttributeNames("All")

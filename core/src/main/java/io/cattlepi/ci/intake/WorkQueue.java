@@ -6,8 +6,17 @@ import java.util.Map;
 
 /** Port: the queue between webhook intake and the controller (SQS in production). */
 public interface WorkQueue {
-    /** Long-polls for at most {@code max} messages (1..10), waiting up to {@code wait}. */
-    List<QueuedMessage> receive(int max, Duration wait) throws QueueException;
+    /** Long-polls for at most {@code max} messages (1..10), waiting up to {@code wait}; the queue's own visibility. */
+    default List<QueuedMessage> receive(int max, Duration wait) throws QueueException {
+        return receive(max, wait, null);
+    }
+
+    /**
+     * The same, hiding what it returns for {@code visibility} (null: the queue's default), so the
+     * controller's heartbeat, not whatever the queue was created with, decides how long a message
+     * stays hidden before its first extension.
+     */
+    List<QueuedMessage> receive(int max, Duration wait, Duration visibility) throws QueueException;
 
     /** Keeps a received message invisible for {@code timeout} from now. */
     void extendVisibility(String receiptHandle, Duration timeout) throws QueueException;

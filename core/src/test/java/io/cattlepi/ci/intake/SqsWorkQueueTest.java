@@ -113,6 +113,16 @@ class SqsWorkQueueTest {
     }
 
     @Test
+    void theReceiverChoosesHowLongAMessageStaysHidden() throws Exception {
+        try (SqsWorkQueue q = queue(newQueue(Duration.ofMinutes(10)))) {
+            q.send("{}", Map.of());
+            QueuedMessage first = q.receive(1, Duration.ofSeconds(1), Duration.ofSeconds(1)).get(0);
+            // Back after 1 s, not after the queue's 10 minutes.
+            assertEquals(first.messageId(), receiveOne(q).messageId());
+        }
+    }
+
+    @Test
     void anUnreachableQueueIsAnOrdinaryFailure() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

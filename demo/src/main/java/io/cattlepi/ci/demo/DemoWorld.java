@@ -86,7 +86,8 @@ public final class DemoWorld implements AutoCloseable {
         try {
             LocalSqs sqs = LocalSqs.start();
             parts.add(sqs);
-            String queue = sqs.createQueue("cattlepi-ci", Duration.ofSeconds(60));
+            // Short: a message a killed controller's long poll swallowed comes back after this.
+            String queue = sqs.createQueue("cattlepi-ci", Duration.ofSeconds(10));
             LocalS3 s3 = LocalS3.start();
             parts.add(s3);
             s3.createBucket(BUCKET);
@@ -139,7 +140,7 @@ public final class DemoWorld implements AutoCloseable {
         bc.put("checkout_retry_window_s", Math.max(1, o.checkoutWindow().toSeconds()));
         bc.put("checkout_retry_every_s", 1);
         bc.put("monitor_interval_s", Math.max(1, o.monitorInterval().toSeconds()));
-        bc.put("visibility_timeout_s", 30);
+        bc.put("visibility_timeout_s", 10);
         if (o.steps() != null) {
             ArrayNode steps = bc.putArray("build_steps");
             for (List<String> argv : o.steps()) {

@@ -1,5 +1,6 @@
 package io.cattlepi.ci.build.run;
 
+import io.cattlepi.ci.crash.CrashPoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +42,9 @@ public final class StepRunner {
         pb.redirectInput(ProcessBuilder.Redirect.from(nullFile()));
         Instant start = clock.instant();
         Process p = pb.start();
+        if (source.equals("out")) {
+            CrashPoint.reach(CrashPoint.STEP_RUNNING);
+        }
         CountDownLatch drained = new CountDownLatch(2);
         pump(p.getInputStream(), log, source, drained);
         pump(p.getErrorStream(), log, source.equals("out") ? "err" : source, drained);

@@ -1,0 +1,34 @@
+package io.cattlepi.ci.crash;
+
+/**
+ * Named points where the crash-resume tests kill the controller: with {@code -Dcattlepi.crashAt=NAME}
+ * the JVM halts there at once, skipping shutdown hooks and finally blocks exactly like SIGKILL, but
+ * at a known line. Without the property (production) a call is one field read.
+ */
+public final class CrashPoint {
+    public static final String PROPERTY = "cattlepi.crashAt";
+    /** The build is stored as queued; its message not yet deleted or kept. */
+    public static final String QUEUED = "queued";
+    /** The build is running on a leased Pi; checkout about to start. */
+    public static final String CHECKING_OUT = "checking-out";
+    /** A step's process is running. */
+    public static final String STEP_RUNNING = "step-running";
+    /** The result is stored; the final upload is about to start. */
+    public static final String UPLOADING = "uploading";
+    /** Final status posted; the SQS message is about to be deleted. */
+    public static final String DELETING = "deleting";
+    /** The Pi's reset is about to be started. */
+    public static final String RESETTING = "resetting";
+
+    private static final String TARGET = System.getProperty(PROPERTY);
+
+    private CrashPoint() {
+    }
+
+    public static void reach(String name) {
+        if (TARGET != null && TARGET.equals(name)) {
+            System.err.println("crash point " + name + ": halting");
+            Runtime.getRuntime().halt(137);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.cattlepi.ci.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.crash.CrashPoint;
+import io.cattlepi.ci.fleet.WorkerState;
+import io.cattlepi.ci.peers.GitHubStandIn.RecordedStatus;
+import io.cattlepi.ci.simulator.pi.PiTimings;
+import io.cattlepi.ci.simulator.sample.SampleRepository;
+import io.cattlepi.ci.store.Store;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The controller as a child JVM ({@code run --config}) killed at each phase of a build: once with
+ * SIGKILL while idle, then halted at the phase's crash point, then restarted. Every build must end
+ * with exactly one final status and one message deletion, never built twice, and the Pi ready.
+ */
+class CrashResumeTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @ParameterizedTest(name = "killed while {0}")
+    @ValueSource(strings = {CrashPoint.QUEUED, CrashPoint.CHECKING_OUT, CrashPoint.STEP_RUNNING, CrashPoint.UPLOADING,
+            CrashPoint.DELETING, CrashPoint.RESETTING})
+    void everyBuildEndsOnceAndEveryPiReturns(String phase) throws Exception {
+        try (DemoWorld world = DemoWorld.start(dir, new DemoWorld.Options(1, PiTimings.fast(), 0, Duration.ofSeconds(60),
+                Duration.ofSeconds(10), Duration.ofSeconds(5), null))) {
+            int port = world.config().httpPort();
+            Process warm = controller(world, null, "warm");
+            await("controller up", () -> answers(port));
+            await("Pi ready", () -> piReady(world));
+            warm.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL while idle
+
+            Process crashing = controller(world, phase, "crash");
+            await("controller up again", () -> answers(port));
+            await("Pi ready after the idle kill", () -> piReady(world));
+            SampleRepository.PullRequest pr = world.repo().openPullRequest(1, "crash at " + phase, Map.of("f", phase));
+            assertEquals(202, world.deliver(port, "pull_request", world.pullRequestPayload("opened", pr)));
+            assertTrue(crashing.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the controller reached " + phase);
+            assertEquals(137, crashing.exitValue());
+
+            Process resumed = controller(world, null, "resumed");
+            try {
+                await("the build is done", () -> builds(world, pr.headSha()).stream().anyMatch(b -> b.state() == BuildState.DONE));
+                await("the Pi is ready", () -> piReady(world));
+                await("the message is gone", () -> world.sqs().depth(world.queueUrl()) == 0);
+            } finally {
+                resumed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+            List<Build> builds = builds(world, pr.headSha());
+            assertEquals(1, builds.size(), "built once: " + builds);
+            assertTrue(builds.get(0).messageDeleted());
+            List<String> finals = world.github().statusesFor(pr.headSha()).stream().map(RecordedStatus::state)
+                    .filter(s -> !s.equals("pending")).toList();
+            assertEquals(1, finals.size(), "one final status: " + world.github().statusesFor(pr.headSha()));
+        }
+    }
+
+    private Process controller(DemoWorld world, String crashAt, String name) throws Exception {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath));
+        if (crashAt != null) {
+            argv.add("-D" + CrashPoint.PROPERTY + "=" + crashAt);
+        }
+        argv.addAll(List.of(Main.class.getName(), "run", "--config", world.configFile().toString()));
+        File log = dir.resolve("controller-" + name + ".log").toFile();
+        return new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    private boolean answers(int port) {
+        try {
+            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static boolean piReady(DemoWorld world) {
+        try (Store store = Store.open(world.config().storePath(), Clock.systemUTC())) {
+            return store.read(tx -> tx.workers()).stream().allMatch(w -> w.state() == WorkerState.READY);
+        }
+    }
+
+    private static List<Build> builds(DemoWorld world, String sha) {
+        try (Store store = Store.open(world.config().storePath(), Clock.systemUTC())) {
+            return store.read(tx -> tx.buildsOf(DemoWorld.REPOSITORY, sha, "pull_request"));
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+}
