@@ -18,6 +18,7 @@ import java.util.List;
  * @param endpointGithub GitHub API URL override, or null for https://api.github.com
  * @param cloneBase      where repositories are cloned from ({@code owner/name.git} appended); never the payload's URL
  * @param deadLetterQueue where rejected messages are copied, or null
+ * @param autobuildSteps the weekly release build's commands; the Pi is back on stock between them
  */
 public record BuildControlConfig(
         Secret awsAccessKey, Secret awsSecretKey, String s3Bucket, URI s3PublicPrefix, String sqsQueue,
@@ -30,7 +31,7 @@ public record BuildControlConfig(
         Secret webhookSecret, Secret operatorToken, Path storePath, Path workspaceDir, String httpHost, int httpPort,
         URI publicUrl, String hostKeyPolicy, int failedResetStreak, String sshUser, URI raspbianLocation,
         String workersConfigDevice, Duration visibilityTimeout, int maxQueueReceives, URI cloneBase,
-        URI deadLetterQueue) {
+        URI deadLetterQueue, List<List<String>> autobuildSteps) {
 
     /** What {@code config check} prints: every setting, secrets masked. */
     public List<String> summary() {
@@ -52,7 +53,8 @@ public record BuildControlConfig(
         out.add("steps:             " + String.join(" ; ", buildSteps.stream().map(s -> String.join(" ", s)).toList()));
         out.add("timeouts:          job " + jobTimeout.toSeconds() + " s, checkout " + checkoutWindow.toSeconds()
                 + " s every " + checkoutEvery.toSeconds() + " s, autobuild " + autobuildTimeout.toSeconds() + " s");
-        out.add("autobuild:         " + autobuildSchedule);
+        out.add("autobuild:         " + autobuildSchedule + ": " + String.join(" ; ",
+                autobuildSteps.stream().map(st -> String.join(" ", st)).toList()));
         out.add("webhook secret:    " + (webhookSecret == null ? "not set (POST /webhook disabled)" : webhookSecret));
         out.add("operator token:    " + (operatorToken == null ? "not set (operator actions disabled)" : operatorToken));
         out.add("http:              " + httpHost + ":" + httpPort);

@@ -129,7 +129,7 @@ public final class ConfigLoader {
                 f.text("ssh_user", false, "pi"), f.url("raspbian_location", false, null),
                 f.text("workers_config_device", false, "default"), f.seconds("visibility_timeout_s", 300),
                 f.positiveInt("max_queue_receives", 5), cloneBase(f),
-                f.url("dead_letter_queue", false, null));
+                f.url("dead_letter_queue", false, null), autobuildSteps(f));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -228,13 +228,22 @@ public final class ConfigLoader {
     }
 
     private static List<List<String>> steps(ConfigFields f) {
-        List<List<String>> fallback = List.of(List.of("make", "test_noop"), List.of("make", "raspbian_cattlepi"));
-        JsonNode v = f.raw("build_steps");
+        return steps(f, "build_steps", List.of(List.of("make", "test_noop"), List.of("make", "raspbian_cattlepi")));
+    }
+
+    /** The seed's release build: the publish script for both recipes, the Pi back on stock between them. */
+    private static List<List<String>> autobuildSteps(ConfigFields f) {
+        String script = "tools/autobuild/build_and_publish.sh";
+        return steps(f, "autobuild_steps", List.of(List.of(script, "raspbian_cattlepi"), List.of(script, "raspbian_stock")));
+    }
+
+    private static List<List<String>> steps(ConfigFields f, String key, List<List<String>> fallback) {
+        JsonNode v = f.raw(key);
         if (v == null) {
             return fallback;
         }
         if (!v.isArray() || v.isEmpty()) {
-            f.problem(f.at("build_steps"), "expected a non-empty list of commands");
+            f.problem(f.at(key), "expected a non-empty list of commands");
             return fallback;
         }
         List<List<String>> out = new ArrayList<>();
@@ -247,7 +256,7 @@ public final class ConfigLoader {
                 step.forEach(a -> argv.add(a.asText()));
             }
             if (argv.isEmpty() || argv.get(0).isBlank()) {
-                f.problem(f.at("build_steps") + "[" + i + "]", "expected a command line or a list of arguments");
+                f.problem(f.at(key) + "[" + i + "]", "expected a command line or a list of arguments");
             } else {
                 out.add(List.copyOf(argv));
             }

@@ -143,6 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
         line.put("ui", ui);
         line.put("webhook", ui + "webhook");
         line.put("webhookSecret", DemoWorld.WEBHOOK_SECRET.reveal());
+        line.put("operatorToken", DemoWorld.OPERATOR_TOKEN.reveal());
         line.put("config", world.configFile().toString());
         line.put("sqsEndpoint", world.sqs().endpoint().toString());
         line.put("queueUrl", world.queueUrl());

@@ -39,6 +39,7 @@ public final class DemoWorld implements AutoCloseable {
     public static final String BUCKET = "cattlepi-ci-logs";
     public static final String GITHUB_TOKEN = "demo-github-token";
     public static final Secret WEBHOOK_SECRET = new Secret("demo-webhook-secret");
+    public static final Secret OPERATOR_TOKEN = new Secret("demo-operator-token");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Knobs the tests turn (short timeouts) and the demo leaves at their defaults. */
@@ -132,6 +133,7 @@ public final class DemoWorld implements AutoCloseable {
         bc.put("cattlepi_api", rack.api().url());
         bc.put("raspbian_location", rack.api().url() + RackFixture.RASPBIAN_PATH);
         bc.put("webhook_secret", WEBHOOK_SECRET.reveal());
+        bc.put("operator_token", OPERATOR_TOKEN.reveal());
         bc.put("store_path", dir.resolve("state").resolve("cattlepi-ci.db").toString());
         bc.put("workspace_dir", dir.resolve("workspaces").toString());
         bc.put("http_host", "127.0.0.1");

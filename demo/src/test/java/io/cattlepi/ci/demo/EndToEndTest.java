@@ -168,6 +168,27 @@ class EndToEndTest {
     }
 
     @Test
+    void theReleaseBuildRunsBothRecipesOnOnePiInAutobuild() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort()
+                + "/api/autobuild")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + DemoWorld.OPERATOR_TOKEN.reveal())
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        await("the autobuild is done", () -> controller.store().read(tx -> tx.recentBuilds(50)).stream()
+                .anyMatch(b -> "autobuild".equals(b.event()) && b.state() == BuildState.DONE));
+        Build b = controller.store().read(tx -> tx.recentBuilds(50)).stream()
+                .filter(x -> "autobuild".equals(x.event())).findFirst().orElseThrow();
+        assertEquals(BuildResult.SUCCESS, b.result(), b.description());
+        assertEquals("all 2 steps passed", b.description());
+        String log = get(world.s3().publicPrefix(DemoWorld.BUCKET) + "/" + b.id() + "/build.log").body();
+        assertTrue(log.contains("published raspbian_cattlepi"), log);
+        assertTrue(log.contains("is on stock Raspbian"), "waited for stock between the recipes");
+        assertTrue(log.contains("published raspbian_stock"), log);
+        assertTrue(controller.store().read(tx -> tx.events(io.cattlepi.ci.store.Event.WORKER, b.workerId(), 500)).stream()
+                .anyMatch(e -> e.detail().contains("-> autobuild")), "the Pi was in autobuild");
+    }
+
+    @Test
     void sixRequestsOnThreePisAllFinishWithoutOverlap() throws Exception {
         List<SampleRepository.PullRequest> sent = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

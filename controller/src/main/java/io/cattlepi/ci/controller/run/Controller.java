@@ -16,6 +16,7 @@ import io.cattlepi.ci.engine.Engine;
 import io.cattlepi.ci.engine.EnginePorts;
 import io.cattlepi.ci.engine.EngineSettings;
 import io.cattlepi.ci.fleet.FleetSettings;
+import io.cattlepi.ci.fleet.Observation;
 import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.fleet.WorkerReset;
 import io.cattlepi.ci.fleet.hostkey.HostKeyPolicy;
@@ -48,7 +49,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +61,12 @@ import org.slf4j.LoggerFactory;
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Makes the build work; tests and the Jenkins front end give their own. */
+    @FunctionalInterface
+    public interface WorkFactory {
+        BuildWork create(BuildControlConfig config, Probe probe);
+    }
 
     private final List<AutoCloseable> closeables;
     private final Engine engine;
@@ -79,8 +85,16 @@ public final class Controller implements AutoCloseable {
         return start(c, Controller::recipe);
     }
 
+    private static BuildWork recipe(BuildControlConfig c, Probe probe) {
+        // Probed without a pinned key: the release recipes reboot the Pi.
+        return recipe(c, pi -> {
+            Observation seen = probe.probe(pi.withHostKey(null));
+            return seen.alive() && seen.onStock();
+        });
+    }
+
     /** The configured steps, with the Pis' key as the only secret a build gets; every other secret is masked. */
-    public static BuildWork recipe(BuildControlConfig c) {
+    public static BuildWork recipe(BuildControlConfig c, RecipeWork.StockCheck stock) {
         List<Secret> masked = new ArrayList<>();
         for (Secret s : new Secret[] {c.awsAccessKey(), c.awsSecretKey(), c.githubToken(), c.buildersApiKey(),
                 c.webhookSecret(), c.operatorToken()}) {
@@ -90,12 +104,12 @@ public final class Controller implements AutoCloseable {
         }
         RecipeSettings settings = new RecipeSettings(c.buildSteps(), c.jobTimeout(), c.checkoutWindow(), c.checkoutEvery(),
                 Duration.ofMinutes(5), Duration.ofSeconds(10), c.sshPrivateKeyText(), c.sshUser(),
-                c.workspaceDir().resolve(".work"), masked);
-        return new RecipeWork(settings, Clock.systemUTC(), Sleeper.SYSTEM);
+                c.workspaceDir().resolve(".work"), masked, c.autobuildSteps(), c.autobuildTimeout());
+        return new RecipeWork(settings, Clock.systemUTC(), Sleeper.SYSTEM, stock);
     }
 
     /** Opens everything and starts the engine (which first repairs what a crash left) and the HTTP server. */
-    public static Controller start(BuildControlConfig c, Function<BuildControlConfig, BuildWork> work) throws Exception {
+    public static Controller start(BuildControlConfig c, WorkFactory work) throws Exception {
         List<AutoCloseable> open = new ArrayList<>();
         try {
             return assemble(c, work, open);
@@ -105,7 +119,7 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    private static Controller assemble(BuildControlConfig c, Function<BuildControlConfig, BuildWork> work,
+    private static Controller assemble(BuildControlConfig c, WorkFactory work,
                                        List<AutoCloseable> open) throws Exception {
         Files.createDirectories(c.storePath().toAbsolutePath().getParent());
         Files.createDirectories(c.workspaceDir());
@@ -139,9 +153,10 @@ public final class Controller implements AutoCloseable {
                 Duration.ofSeconds(20), 2, 40);
         DeliveryFilter filter = new DeliveryFilter(new HashSet<>(c.allowedRepositories()), c.pushBranches(),
                 c.buildDrafts(), c.cloneBase().toString());
+        Probe probe = new Probe(shell, CALL_TIMEOUT);
         EnginePorts ports = new EnginePorts(queue, new Admission(store, queue, filter, deadLetters),
-                new VisibilityHeartbeat(store, queue, c.visibilityTimeout()), statuses, publisher, work.apply(c),
-                new Probe(shell, CALL_TIMEOUT), new WorkerReset(shell, bootConfig, CALL_TIMEOUT));
+                new VisibilityHeartbeat(store, queue, c.visibilityTimeout()), statuses, publisher, work.create(c, probe),
+                probe, new WorkerReset(shell, bootConfig, CALL_TIMEOUT));
         Engine engine = new Engine(store, ports, settings, fleet, c.buildMachines(), Sleeper.SYSTEM);
         open.add(engine);
         engine.start();

@@ -19,10 +19,13 @@ import java.util.Objects;
  * @param sshUser        user on the Pis
  * @param workRoot       where per-build checkouts and homes live (deleted after each build)
  * @param masked         secrets that must never appear in a log (masked if they do)
+ * @param autobuildSteps the weekly release build's commands (the Pi back on stock between them)
+ * @param autobuildTimeout for all autobuild steps together (the seed's 10800 s)
  */
 public record RecipeSettings(List<List<String>> steps, Duration jobTimeout, Duration checkoutWindow,
                              Duration checkoutEvery, Duration gitTimeout, Duration killGrace, Secret piKey,
-                             String sshUser, Path workRoot, List<Secret> masked) {
+                             String sshUser, Path workRoot, List<Secret> masked, List<List<String>> autobuildSteps,
+                             Duration autobuildTimeout) {
     public RecipeSettings {
         if (steps == null || steps.isEmpty() || steps.stream().anyMatch(s -> s == null || s.isEmpty())) {
             throw new IllegalArgumentException("build steps must be non-empty argument lists");
@@ -32,5 +35,8 @@ public record RecipeSettings(List<List<String>> steps, Duration jobTimeout, Dura
         Objects.requireNonNull(workRoot, "workRoot");
         masked = masked == null ? List.of() : List.copyOf(masked);
         sshUser = sshUser == null ? "pi" : sshUser;
+        autobuildSteps = autobuildSteps == null || autobuildSteps.isEmpty() ? steps
+                : autobuildSteps.stream().map(List::copyOf).toList();
+        autobuildTimeout = autobuildTimeout == null ? jobTimeout : autobuildTimeout;
     }
 }

@@ -11,6 +11,7 @@ import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.report.BuildPublisher;
 import io.cattlepi.ci.retry.Sleeper;
 import io.cattlepi.ci.schedule.Lease;
+import io.cattlepi.ci.schedule.Scheduler;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -37,19 +38,34 @@ public final class RecipeWork implements BuildWork {
     public static final String RESULT_NAME = "result.json";
     public static final String ARTIFACTS = "artifacts";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration STOCK_POLL = Duration.ofSeconds(3);
 
     private final RecipeSettings settings;
     private final Clock clock;
     private final StepRunner runner;
     private final Checkout checkout;
     private final Map<String, String> controllerEnv;
+    private final StockCheck stockCheck;
+    private final Sleeper sleeper;
 
-    public RecipeWork(RecipeSettings settings, Clock clock, Sleeper sleeper) {
-        this(settings, clock, sleeper, System.getenv());
+    /** Whether the Pi answers on stock Raspbian (the autobuild waits for that between its recipes). */
+    @FunctionalInterface
+    public interface StockCheck {
+        boolean onStock(Worker pi);
     }
 
-    /** @param controllerEnv the variables the allow-list picks from (tests pass their own) */
-    public RecipeWork(RecipeSettings settings, Clock clock, Sleeper sleeper, Map<String, String> controllerEnv) {
+    public RecipeWork(RecipeSettings settings, Clock clock, Sleeper sleeper, StockCheck stockCheck) {
+        this(settings, clock, sleeper, System.getenv(), stockCheck);
+    }
+
+    /**
+     * @param controllerEnv the variables the allow-list picks from (tests pass their own)
+     * @param stockCheck    probes the Pi between autobuild steps; null skips the wait
+     */
+    public RecipeWork(RecipeSettings settings, Clock clock, Sleeper sleeper, Map<String, String> controllerEnv,
+                      StockCheck stockCheck) {
+        this.stockCheck = stockCheck;
+        this.sleeper = sleeper;
         this.settings = settings;
         this.clock = clock;
         this.runner = new StepRunner(clock, settings.killGrace());
@@ -75,7 +91,7 @@ public final class RecipeWork implements BuildWork {
                     + " " + pi.host() + ":" + pi.port());
             BuildEnvironment.prepareHome(home, settings.piKey());
             Map<String, String> env = BuildEnvironment.of(controllerEnv, home, pi, settings.sshUser());
-            outcome = runAll(b, src, env, log, cancellation, done);
+            outcome = runAll(b, pi, src, env, log, cancellation, done);
             log.note("result: " + outcome.result().wireName() + " (" + outcome.description() + ")");
             keepArtifacts(src, folder, log);
         } finally {
@@ -85,9 +101,12 @@ public final class RecipeWork implements BuildWork {
         return outcome;
     }
 
-    private WorkOutcome runAll(Build b, Path src, Map<String, String> env, BuildLog log, Cancellation cancellation,
-                               List<StepResult> done) throws IOException, InterruptedException {
-        Instant deadline = clock.instant().plus(settings.jobTimeout());
+    private WorkOutcome runAll(Build b, Worker pi, Path src, Map<String, String> env, BuildLog log,
+                               Cancellation cancellation, List<StepResult> done) throws IOException, InterruptedException {
+        boolean autobuild = Scheduler.AUTOBUILD_EVENT.equals(b.event());
+        List<List<String>> steps = autobuild ? settings.autobuildSteps() : settings.steps();
+        Duration timeout = autobuild ? settings.autobuildTimeout() : settings.jobTimeout();
+        Instant deadline = clock.instant().plus(timeout);
         try {
             checkout.run(b.cloneUrl(), b.sha(), src, env, log, cancellation::cancelled);
         } catch (CheckoutException e) {
@@ -95,10 +114,14 @@ public final class RecipeWork implements BuildWork {
             return cancellation.cancelled() ? WorkOutcome.error("cancelled")
                     : new WorkOutcome(BuildResult.ERROR, e.getMessage(), false);
         }
-        for (List<String> step : settings.steps()) {
+        for (List<String> step : steps) {
+            if (autobuild && !done.isEmpty() && !awaitStock(pi, deadline, log, cancellation)) {
+                return cancellation.cancelled() ? WorkOutcome.error("cancelled")
+                        : WorkOutcome.error("Pi " + pi.id() + " did not come back on stock Raspbian between recipes");
+            }
             Duration left = Duration.between(clock.instant(), deadline);
             if (left.isNegative() || left.isZero()) {
-                return WorkOutcome.error("timed out after " + human(settings.jobTimeout()));
+                return WorkOutcome.error("timed out after " + human(timeout));
             }
             log.note("step: " + String.join(" ", step));
             StepResult r = runner.run(step, src, env, left, log, "out", cancellation::cancelled);
@@ -109,14 +132,31 @@ public final class RecipeWork implements BuildWork {
                 return WorkOutcome.error("cancelled");
             }
             if (r.timedOut()) {
-                return WorkOutcome.error("timed out after " + human(settings.jobTimeout()) + " in `" + r.commandLine() + "`");
+                return WorkOutcome.error("timed out after " + human(timeout) + " in `" + r.commandLine() + "`");
             }
             if (!r.ok()) {
                 return new WorkOutcome(BuildResult.FAILURE, "step `" + r.commandLine() + "` failed with exit code "
                         + r.exitCode(), false);
             }
         }
-        return new WorkOutcome(BuildResult.SUCCESS, "all " + settings.steps().size() + " steps passed", false);
+        return new WorkOutcome(BuildResult.SUCCESS, "all " + steps.size() + " steps passed", false);
+    }
+
+    /** The seed's hook between release recipes: wait until the Pi answers on stock again, checking every few seconds. */
+    private boolean awaitStock(Worker pi, Instant deadline, BuildLog log, Cancellation cancellation)
+            throws InterruptedException {
+        if (stockCheck == null) {
+            return true;
+        }
+        log.note("waiting for " + pi.id() + " to be alive and on stock Raspbian");
+        while (clock.instant().isBefore(deadline) && !cancellation.cancelled()) {
+            if (stockCheck.onStock(pi)) {
+                log.note(pi.id() + " is on stock Raspbian");
+                return true;
+            }
+            sleeper.sleep(STOCK_POLL);
+        }
+        return false;
     }
 
     private void writeResult(Path folder, WorkOutcome outcome, List<StepResult> done) throws IOException {

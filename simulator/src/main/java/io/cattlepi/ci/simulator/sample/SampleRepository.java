@@ -52,8 +52,11 @@ public final class SampleRepository {
         r.git(r.bare, "init", "--quiet", "--bare", "--initial-branch=master");
         r.git(r.work, "init", "--quiet", "--initial-branch=master");
         r.write(Map.of("Makefile", resource("Makefile"), "recipe.sh", resource("recipe.sh"),
+                "tools/autobuild/build_and_publish.sh", resource("build_and_publish.sh"),
                 "README.md", "# " + repository + "\n\nA sample CattlePi repository for cattlepi-ci's demo and tests.\n"));
-        Files.setPosixFilePermissions(r.work.resolve("recipe.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (String script : new String[] {"recipe.sh", "tools/autobuild/build_and_publish.sh"}) {
+            Files.setPosixFilePermissions(r.work.resolve(script), PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         r.git(r.work, "add", "--all");
         r.commit("Sample recipes: test_noop and raspbian_cattlepi drive the Pi over SSH");
         r.git(r.work, "push", "--quiet", r.bare.toString(), "master:refs/heads/master");

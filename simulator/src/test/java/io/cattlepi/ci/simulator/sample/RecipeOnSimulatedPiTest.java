@@ -59,9 +59,9 @@ class RecipeOnSimulatedPiTest {
     private static WorkOutcome build(String id, String sha, List<List<String>> steps) throws Exception {
         RecipeSettings settings = new RecipeSettings(steps, Duration.ofMinutes(2), Duration.ofSeconds(5),
                 Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(2), new Secret(rack.privateKeyText()), "pi",
-                dir.resolve("work"), List.of(new Secret(SECRET)));
+                dir.resolve("work"), List.of(new Secret(SECRET)), null, null);
         Map<String, String> env = Map.of("PATH", System.getenv("PATH"), "AWS_SECRET_ACCESS_KEY", SECRET);
-        RecipeWork work = new RecipeWork(settings, Clock.systemUTC(), Sleeper.SYSTEM, env);
+        RecipeWork work = new RecipeWork(settings, Clock.systemUTC(), Sleeper.SYSTEM, env, null);
         Build b = Build.queued(id, "cattlepi/cattlepi", sha, "refs/pull/1/head", 1, repo.url(), "pull_request", null,
                 null, null, Instant.now());
         Worker w = Worker.discovered(pi.name(), pi.host(), pi.port(), pi.mac(), Instant.now());
