@@ -2,7 +2,8 @@
 # Behaves like CattlePi's recipes: drives the Pi in $BUILDER_NODE over SSH as pi, uses sudo,
 # reboots it and waits until it is back. Host key checks are off, as in CattlePi's own
 # recipes: the Pi presents a new host key after every boot.
-# Markers in the commit drive the outcome: FAIL makes raspbian_cattlepi exit 2, HANG makes it hang.
+# Markers in the commit drive the outcome: FAIL makes raspbian_cattlepi exit 2, HANG makes it hang,
+# SLOW makes it print a line every half second for six seconds (a log to watch grow).
 set -eu
 : "${BUILDER_NODE:?BUILDER_NODE is not set}"
 PORT="${BUILDER_PORT:-22}"
@@ -20,6 +21,9 @@ test_noop)
   ;;
 raspbian_cattlepi)
   if [ -f HANG ]; then echo "HANG marker: this recipe hangs"; sleep 100000; fi
+  if [ -f SLOW ]; then
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "SLOW marker: compiling part $i of 12"; sleep 0.5; done
+  fi
   before=$(pi cat /proc/sys/kernel/random/boot_id)
   pi 'cat /etc/cattlepi/release.sh; sudo whoami'
   echo "rebooting $BUILDER_NODE (boot id $before)"

@@ -4,6 +4,7 @@ import static io.cattlepi.ci.controller.http.Html.esc;
 
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.fleet.WorkerState;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
 import io.javalin.config.RoutesConfig;
@@ -36,6 +37,7 @@ final class Pages {
             for (Event e : history) {
                 hist.append("<div class=muted>").append(esc(e.at())).append(" ").append(esc(e.detail())).append("</div>");
             }
+            String action = w.state() == WorkerState.MAINTENANCE ? "undrain" : "drain";
             String build = w.buildId() == null ? "" : "<a href=\"/builds/" + esc(w.buildId()) + "\">" + esc(w.buildId()) + "</a>";
             rows.append("<tr data-worker=\"").append(esc(w.id())).append("\"><td><b>").append(esc(w.id())).append("</b><div class=muted>")
                     .append(esc(w.host())).append(':').append(w.port()).append("</div></td>")
@@ -47,8 +49,9 @@ final class Pages {
                     .append("<td class=wide>resets ").append(w.health().resets()).append(", failed ").append(w.health().failedResets())
                     .append(", streak ").append(w.health().consecutiveFailures()).append("</td>")
                     .append("<td class=wide>").append(hist).append("</td>")
-                    .append("<td><button onclick=\"act('").append(esc(w.id())).append("','drain')\">drain</button> ")
-                    .append("<button onclick=\"act('").append(esc(w.id())).append("','undrain')\">undrain</button></td></tr>");
+                    // One button, the action that applies: narrower rows on a phone.
+                    .append("<td><button onclick=\"act('").append(esc(w.id())).append("','").append(action).append("')\">")
+                    .append(action).append("</button></td></tr>");
         }
         String body = """
                 <h2>Rack</h2>

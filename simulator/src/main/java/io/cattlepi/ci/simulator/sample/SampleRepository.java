@@ -23,6 +23,7 @@ import java.time.Duration;
 public final class SampleRepository {
     public static final String FAIL = "FAIL";
     public static final String HANG = "HANG";
+    public static final String SLOW = "SLOW";
     private static final Duration GIT_TIMEOUT = Duration.ofSeconds(60);
 
     /** A pull request's refs as GitHub has them. */
