@@ -188,6 +188,40 @@ class EndToEndTest {
                 .anyMatch(e -> e.detail().contains("-> autobuild")), "the Pi was in autobuild");
     }
 
+    private String cli(int expectedExit, String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        var cli = Main.commandLine();
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(out));
+        List<String> argv = new ArrayList<>(List.of(args));
+        argv.addAll(List.of("--url", "http://127.0.0.1:" + controller.httpPort()));
+        assertEquals(expectedExit, cli.execute(argv.toArray(String[]::new)), out.toString());
+        return out.toString();
+    }
+
+    @Test
+    void theOperatorsCommandsDriveTheRunningController() throws Exception {
+        SampleRepository.PullRequest pr = openAndDeliver(Map.of("cli.txt", "x\n"));
+        Build b = doneBuildOf(pr.headSha());
+        assertTrue(cli(0, "builds").contains(b.id()));
+        assertTrue(cli(0, "workers").contains("pi-1"));
+        assertTrue(cli(0, "status").contains("health:"));
+        assertTrue(cli(1, "drain", "pi-2", "--token", "wrong").contains("HTTP 401"));
+        assertTrue(cli(1, "drain", "pi-2").contains("needs the operator token"));
+        String token = DemoWorld.OPERATOR_TOKEN.reveal();
+        assertTrue(cli(0, "drain", "pi-2", "--token", token, "--reason", "cli test").contains("pi-2: maintenance"));
+        await("pi-2 drained", () -> controller.store().read(tx -> tx.worker("pi-2")).orElseThrow().state()
+                == WorkerState.MAINTENANCE);
+        assertTrue(cli(0, "undrain", "pi-2", "--token", token).contains("pi-2:"));
+        assertTrue(cli(1, "drain", "no-such-pi", "--token", token).contains("HTTP 4"));
+        String queued = cli(0, "retry", b.id(), "--token", token);
+        assertTrue(queued.startsWith("queued "), queued);
+        await("the retry is done", () -> controller.store().read(tx -> tx.buildsOf(DemoWorld.REPOSITORY, pr.headSha(),
+                "pull_request")).stream().filter(x -> x.state() == BuildState.DONE).count() == 2);
+        await("pi-2 ready again", () -> controller.store().read(tx -> tx.worker("pi-2")).orElseThrow().state()
+                == WorkerState.READY);
+    }
+
     @Test
     void sixRequestsOnThreePisAllFinishWithoutOverlap() throws Exception {
         List<SampleRepository.PullRequest> sent = new ArrayList<>();

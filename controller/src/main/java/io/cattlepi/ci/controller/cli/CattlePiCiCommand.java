@@ -23,6 +23,12 @@ public final class CattlePiCiCommand implements Runnable {
         CommandLine cli = new CommandLine(new CattlePiCiCommand());
         cli.addSubcommand(new ConfigCommand());
         cli.addSubcommand(new RunCommand());
+        cli.addSubcommand(new OperatorCommands.Status());
+        cli.addSubcommand(new OperatorCommands.Workers());
+        cli.addSubcommand(new OperatorCommands.Builds());
+        cli.addSubcommand(new OperatorCommands.Drain());
+        cli.addSubcommand(new OperatorCommands.Undrain());
+        cli.addSubcommand(new OperatorCommands.Retry());
         return cli;
     }
 }

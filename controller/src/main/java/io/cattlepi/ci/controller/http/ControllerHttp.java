@@ -55,6 +55,11 @@ public final class ControllerHttp implements AutoCloseable {
                 ctx.status(h.ok() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(Map.of("ok", h.ok(), "checks", h.checks()));
             });
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.get()));
+            // Operator actions on an unknown Pi or build, or in the wrong state: a clear 4xx, not a 500.
+            cfg.routes.exception(IllegalArgumentException.class, (e, ctx) ->
+                    ctx.status(HttpStatus.NOT_FOUND).json(Map.of("status", 404, "title", String.valueOf(e.getMessage()))));
+            cfg.routes.exception(IllegalStateException.class, (e, ctx) ->
+                    ctx.status(HttpStatus.CONFLICT).json(Map.of("status", 409, "title", String.valueOf(e.getMessage()))));
             extraRoutes.accept(cfg.routes);
         }).start(host, port);
         return new ControllerHttp(app, timer);

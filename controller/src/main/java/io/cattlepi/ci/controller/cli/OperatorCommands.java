@@ -1,0 +1,149 @@
+package io.cattlepi.ci.controller.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Thin clients of a running controller's HTTP API, for an operator's shell. */
+final class OperatorCommands {
+    private OperatorCommands() {
+    }
+
+    /** Where the controller is and the operator token; from options or the environment. */
+    static class Target {
+        @Option(names = "--url", defaultValue = "${env:CATTLEPI_CI_URL:-http://127.0.0.1:8080}",
+                description = "Controller URL (default: $CATTLEPI_CI_URL or ${DEFAULT-VALUE}).")
+        URI url;
+
+        @Option(names = "--token", defaultValue = "${env:CATTLEPI_CI_TOKEN}",
+                description = "Operator token for drain/undrain/retry (default: $CATTLEPI_CI_TOKEN).")
+        String token;
+
+        ApiClient client() {
+            return new ApiClient(url, token);
+        }
+    }
+
+    abstract static class Base implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Mixin
+        Target target = new Target();
+
+        @Override
+        public Integer call() {
+            try {
+                run(target.client(), spec.commandLine().getOut());
+                spec.commandLine().getOut().flush();
+                return 0;
+            } catch (ApiClient.ApiException e) {
+                spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+        }
+
+        abstract void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException;
+    }
+
+    @Command(name = "workers", mixinStandardHelpOptions = true, description = "List the Pis and their states.")
+    static final class Workers extends Base {
+        @Override
+        void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
+            out.printf("%-12s %-12s %-24s %-22s %s%n", "PI", "STATE", "SINCE", "BUILD", "REASON");
+            for (JsonNode w : api.get("api/workers")) {
+                out.printf("%-12s %-12s %-24s %-22s %s%n", w.path("id").asText(), w.path("state").asText(),
+                        w.path("since").asText(), w.path("build").asText(""), w.path("reason").asText());
+            }
+        }
+    }
+
+    @Command(name = "builds", mixinStandardHelpOptions = true, description = "List recent builds.")
+    static final class Builds extends Base {
+        @Option(names = "--limit", defaultValue = "20", description = "How many (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
+            out.printf("%-24s %-10s %-8s %-12s %-10s %s%n", "BUILD", "STATE", "RESULT", "SHA", "PI", "DESCRIPTION");
+            for (JsonNode b : api.get("api/builds?limit=" + Math.max(1, Math.min(500, limit)))) {
+                String sha = b.path("sha").asText("");
+                out.printf("%-24s %-10s %-8s %-12s %-10s %s%n", b.path("id").asText(), b.path("state").asText(),
+                        b.path("result").asText(""), sha.substring(0, Math.min(10, sha.length())),
+                        b.path("worker").asText(""), b.path("description").asText());
+            }
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Health, Pis by state and active builds.")
+    static final class Status extends Base {
+        @Override
+        void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
+            java.util.Map<String, Integer> states = new java.util.TreeMap<>();
+            for (JsonNode w : api.get("api/workers")) {
+                states.merge(w.path("state").asText(), 1, Integer::sum);
+            }
+            int active = 0;
+            for (JsonNode b : api.get("api/builds?limit=500")) {
+                String s = b.path("state").asText();
+                if (!s.equals("done") && !s.equals("rejected")) {
+                    active++;
+                }
+            }
+            String health;
+            try {
+                health = api.get("healthz").path("checks").toString();
+            } catch (ApiClient.ApiException e) {
+                health = "unhealthy (" + e.getMessage() + ")";
+            }
+            out.println("health:  " + health);
+            out.println("pis:     " + states);
+            out.println("active builds: " + active);
+        }
+    }
+
+    @Command(name = "drain", mixinStandardHelpOptions = true, description = "Take a Pi out of service.")
+    static final class Drain extends Base {
+        @Parameters(index = "0", paramLabel = "PI")
+        String pi;
+
+        @Option(names = "--reason", defaultValue = "drained from the command line", description = "Kept in the Pi's history.")
+        String reason;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
+            JsonNode w = api.post("api/workers/" + ApiClient.segment(pi) + "/drain?reason=" + ApiClient.segment(reason));
+            out.println(w.path("id").asText() + ": " + w.path("state").asText() + " (" + w.path("reason").asText() + ")");
+        }
+    }
+
+    @Command(name = "undrain", mixinStandardHelpOptions = true, description = "Put a drained Pi back into service.")
+    static final class Undrain extends Base {
+        @Parameters(index = "0", paramLabel = "PI")
+        String pi;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
+            JsonNode w = api.post("api/workers/" + ApiClient.segment(pi) + "/undrain");
+            out.println(w.path("id").asText() + ": " + w.path("state").asText() + " (" + w.path("reason").asText() + ")");
+        }
+    }
+
+    @Command(name = "retry", mixinStandardHelpOptions = true, description = "Queue a finished build's commit again.")
+    static final class Retry extends Base {
+        @Parameters(index = "0", paramLabel = "BUILD")
+        String build;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
+            JsonNode b = api.post("api/builds/" + ApiClient.segment(build) + "/retry");
+            out.println("queued " + b.path("id").asText() + " (" + b.path("sha").asText() + ")");
+        }
+    }
+}
