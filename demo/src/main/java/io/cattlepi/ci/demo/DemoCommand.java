@@ -49,6 +49,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--until-built", description = "Exit 0 once the sample builds are reported, 1 if not within --timeout.")
     boolean untilBuilt;
 
+    @Option(names = "--feed", defaultValue = "3", description = "How many sample pull requests to send (default ${DEFAULT-VALUE}; every third fails).")
+    int feedCount;
+
+    @Option(names = "--external-controller", description = "Start only the world and its config; wait for a controller started"
+            + " separately with `run --config` (e.g. to measure its memory with CATTLEPI_CI_JAVA_OPTS=-Xmx64m).")
+    boolean externalController;
+
     @Option(names = "--timeout", defaultValue = "180", description = "Seconds --until-ready/--until-built wait (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -70,41 +77,52 @@ public final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Path dir = Files.createTempDirectory("cattlepi-ci-demo");
         DemoWorld world = DemoWorld.start(dir, DemoWorld.Options.demo(workers, t, port));
-        Controller controller;
+        Controller controller = null;
         try {
-            controller = Controller.start(world.config());
+            controller = externalController ? null : Controller.start(world.config());
         } catch (Exception | Error e) {
             world.close();
             throw e;
         }
+        Controller started0 = controller;
         Runnable shutdown = () -> {
-            controller.close();
+            if (started0 != null) {
+                started0.close();
+            }
             world.close();
         };
-        String ui = "http://127.0.0.1:" + controller.httpPort() + "/";
-        System.out.printf("cattlepi-ci demo: UI at %s (started in %d ms); %d simulated Pis; config %s%n", ui,
-                millisSince(started), workers, world.configFile());
-        System.out.println("DEMO " + new ObjectMapper().writeValueAsString(facts(world, controller, ui)));
+        int httpPort = world.config().httpPort();
+        String ui = "http://127.0.0.1:" + httpPort + "/";
+        if (externalController) {
+            System.out.printf("cattlepi-ci demo: world up in %d ms; start the controller with:%n  ./cattlepi-ci run --config %s%n",
+                    millisSince(started), world.configFile());
+        } else {
+            System.out.printf("cattlepi-ci demo: UI at %s (started in %d ms); %d simulated Pis; config %s%n", ui,
+                    millisSince(started), workers, world.configFile());
+        }
+        System.out.println("DEMO " + new ObjectMapper().writeValueAsString(facts(world, ui)));
+        StoreView view = new StoreView(world.config().storePath());
 
         boolean ok = true;
         Duration limit = Duration.ofSeconds(timeoutSeconds);
         if (untilReady || untilBuilt || !noFeed) {
-            ok = waitFor(limit, () -> controller.store().read(tx -> tx.workers()).stream()
+            ok = waitFor(limit, () -> !view.workers().isEmpty() && view.workers().stream()
                     .allMatch(w -> w.state() == WorkerState.READY));
             System.out.printf("cattlepi-ci demo: %s after %d ms%n", ok ? "all Pis ready" : "not all Pis ready",
                     millisSince(started));
         }
         List<String> fed = new ArrayList<>();
         if (ok && !noFeed && !untilReady) {
-            fed = feed(world, controller);
+            fed = feed(world, httpPort, feedCount);
         }
         if (untilReady || untilBuilt) {
             if (untilBuilt && ok) {
                 List<String> shas = fed;
-                ok = waitFor(limit, () -> shas.stream().allMatch(sha -> controller.store().read(tx ->
-                        tx.buildsOf(DemoWorld.REPOSITORY, sha, "pull_request")).stream()
+                ok = waitFor(limit, () -> shas.stream().allMatch(sha -> view.buildsOf(sha).stream()
                         .anyMatch(b -> b.state() == BuildState.DONE)));
-                for (Build b : controller.store().read(tx -> tx.recentBuilds(20))) {
+                System.out.printf("cattlepi-ci demo: %s after %d ms%n", ok ? "all sample builds reported"
+                        : "not all sample builds reported", millisSince(started));
+                for (Build b : view.recent(20)) {
                     System.out.printf("build %s: %s %s (%s)%n", b.id(), b.state().wireName(),
                             b.result() == null ? "" : b.result().wireName(), b.description());
                 }
@@ -121,24 +139,21 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Three pull requests: two good ones and one whose recipe fails, delivered as GitHub would. */
-    private static List<String> feed(DemoWorld world, Controller controller) throws Exception {
+    /** Sample pull requests, every third one failing, delivered as GitHub would. */
+    private static List<String> feed(DemoWorld world, int httpPort, int count) throws Exception {
         List<String> shas = new ArrayList<>();
-        Map<Integer, Map<String, String>> changes = new LinkedHashMap<>();
-        changes.put(1, Map.of("docs/hello.md", "A first change.\n"));
-        changes.put(2, Map.of(SampleRepository.FAIL, "This change breaks the image build.\n"));
-        changes.put(3, Map.of("docs/more.md", "Another change.\n"));
-        for (var c : changes.entrySet()) {
-            SampleRepository.PullRequest pr = world.repo().openPullRequest(c.getKey(), "Sample change " + c.getKey(),
-                    c.getValue());
-            int status = world.deliver(controller.httpPort(), "pull_request", world.pullRequestPayload("opened", pr));
+        for (int n = 1; n <= count; n++) {
+            Map<String, String> change = n % 3 == 2 ? Map.of(SampleRepository.FAIL, "This change breaks the image build.\n")
+                    : Map.of("docs/change-" + n + ".md", "Change " + n + ".\n");
+            SampleRepository.PullRequest pr = world.repo().openPullRequest(n, "Sample change " + n, change);
+            int status = world.deliver(httpPort, "pull_request", world.pullRequestPayload("opened", pr));
             System.out.printf("delivered pull request #%d (%s): HTTP %d%n", pr.number(), pr.headSha(), status);
             shas.add(pr.headSha());
         }
         return shas;
     }
 
-    private static Map<String, Object> facts(DemoWorld world, Controller controller, String ui) {
+    private static Map<String, Object> facts(DemoWorld world, String ui) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("ui", ui);
         line.put("webhook", ui + "webhook");
