@@ -6,4 +6,7 @@ public interface CattlePiApi {
     DeviceConfig config(String device) throws CattlePiApiException;
 
     void putConfig(String device, DeviceConfig config) throws CattlePiApiException;
+
+    /** The device's track log, oldest first. */
+    java.util.List<TrackEvent> track(String device) throws CattlePiApiException;
 }

@@ -9,11 +9,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import java.util.ArrayList;
+import java.util.List;
+import java.time.Instant;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The CattlePi API over HTTP: {@code GET/POST {endpoint}/boot/{device}/config} with {@code X-Api-Key}. */
 public final class HttpCattlePiApi implements CattlePiApi {
     /** The API refuses larger bodies; checking first gives a clear error instead of a 413. */
     public static final int MAX_CONFIG_BYTES = 4096;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DEVICE = Pattern.compile("default|[0-9a-f]{2}(:[0-9a-f]{2}){5}");
 
     private final URI endpoint;
@@ -51,10 +57,32 @@ public final class HttpCattlePiApi implements CattlePiApi {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), "writing the config of " + device);
     }
 
-    private HttpRequest.Builder request(String device) {
+    @Override
+    public List<TrackEvent> track(String device) throws CattlePiApiException {
+        checkDevice(device);
+        HttpResponse<byte[]> r = send(HttpRequest.newBuilder(endpoint.resolve("track/" + device)).timeout(timeout)
+                .header("Accept", "application/json").header("X-Api-Key", apiKey.reveal()).GET().build(),
+                "reading the track log of " + device);
+        try {
+            JsonNode list = JSON.readTree(r.body());
+            List<TrackEvent> out = new ArrayList<>();
+            for (JsonNode e : list) {
+                out.add(new TrackEvent(Instant.parse(e.path("ts").asText()), e.path("info").asText("")));
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            throw new CattlePiApiException(Kind.BAD_BODY, "track log of " + device + " is not a list of {ts, info}", null);
+        }
+    }
+
+    private static void checkDevice(String device) {
         if (!DEVICE.matcher(device).matches()) {
             throw new IllegalArgumentException("device id is not a lowercase MAC address or 'default'");
         }
+    }
+
+    private HttpRequest.Builder request(String device) {
+        checkDevice(device);
         return HttpRequest.newBuilder(endpoint.resolve("boot/" + device + "/config"))
                 .timeout(timeout)
                 .header("Accept", "application/json")

@@ -20,12 +20,22 @@ public final class WorkerConfigSetup implements WorkerReset.BootConfig {
     private final CattlePiApi api;
     private final String raspbianLocation;
     private final String controllerKey;
+    private final String usercodeBlock;
 
     /** @param controllerKey the controller's public key line ({@code ssh-ed25519 AAAA... comment}) */
     public WorkerConfigSetup(CattlePiApi api, String raspbianLocation, String controllerKey) {
+        this(api, raspbianLocation, controllerKey, null);
+    }
+
+    /**
+     * @param usercodeBlock a script block the workers' usercode must contain (its first line marks
+     *                      it; appended to what is there), or null to leave usercode alone
+     */
+    public WorkerConfigSetup(CattlePiApi api, String raspbianLocation, String controllerKey, String usercodeBlock) {
         this.api = api;
         this.raspbianLocation = raspbianLocation;
         this.controllerKey = controllerKey.strip();
+        this.usercodeBlock = usercodeBlock;
     }
 
     @Override
@@ -44,7 +54,9 @@ public final class WorkerConfigSetup implements WorkerReset.BootConfig {
         }
         boolean keyPresent = keys.stream().anyMatch(k -> sameKey(k, controllerKey));
         boolean locationRight = current.raspbianLocation().map(raspbianLocation::equals).orElse(false);
-        if (keyPresent && locationRight) {
+        String marker = usercodeBlock == null ? null : usercodeBlock.lines().findFirst().orElse("");
+        boolean usercodeRight = marker == null || current.usercode().contains(marker);
+        if (keyPresent && locationRight && usercodeRight) {
             return false;
         }
         DeviceConfig wanted = current.copy();
@@ -54,9 +66,15 @@ public final class WorkerConfigSetup implements WorkerReset.BootConfig {
             wanted.authorizedKeys(more);
         }
         wanted.raspbianLocation(raspbianLocation);
+        if (!usercodeRight) {
+            String existing = current.usercode();
+            wanted.usercode(existing.isEmpty() ? usercodeBlock
+                    : existing + (existing.endsWith("\n") ? "" : "\n") + usercodeBlock);
+        }
         api.putConfig(DEVICE, wanted);
-        log.info("workers' config updated: {}{}", keyPresent ? "" : "controller key added; ",
-                locationRight ? "" : "raspbian_location set to " + raspbianLocation);
+        log.info("workers' config updated: {}{}{}", keyPresent ? "" : "controller key added; ",
+                locationRight ? "" : "raspbian_location set to " + raspbianLocation + "; ",
+                usercodeRight ? "" : "host-key report added to usercode");
         return true;
     }
 

@@ -22,6 +22,7 @@ import io.cattlepi.ci.fleet.WorkerReset;
 import io.cattlepi.ci.fleet.hostkey.HostKeyPolicy;
 import io.cattlepi.ci.fleet.hostkey.NoHostKeyCheck;
 import io.cattlepi.ci.fleet.hostkey.PerBootPinning;
+import io.cattlepi.ci.fleet.hostkey.TrackedHostKeys;
 import io.cattlepi.ci.fleet.ssh.SshWorkerShell;
 import io.cattlepi.ci.intake.Admission;
 import io.cattlepi.ci.intake.DeliveryFilter;
@@ -140,12 +141,18 @@ public final class Controller implements AutoCloseable {
         BuildPublisher publisher = new BuildPublisher(artifacts);
         GitHubStatusPublisher statuses = new GitHubStatusPublisher(c.endpointGithub(), c.githubUser(), c.githubToken(),
                 CALL_TIMEOUT);
-        SshWorkerShell shell = new SshWorkerShell(c.sshUser(), c.sshIdentity(), hostKeys(c.hostKeyPolicy()),
+        HttpCattlePiApi cattlepi = new HttpCattlePiApi(c.cattlepiApi(), c.buildersApiKey(), CALL_TIMEOUT);
+        boolean track = "track".equals(c.hostKeyPolicy());
+        SshWorkerShell shell = new SshWorkerShell(c.sshUser(), c.sshIdentity(), hostKeys(c.hostKeyPolicy(), cattlepi),
                 Duration.ofSeconds(10));
         open.add(shell);
+        if (track && c.raspbianLocation() == null) {
+            throw new IllegalStateException("host_key_policy track needs raspbian_location: the controller installs the"
+                    + " host-key report in the workers' config when it sets that up");
+        }
         WorkerReset.BootConfig bootConfig = c.raspbianLocation() == null ? WorkerReset.BootConfig.UNCHANGED
-                : new WorkerConfigSetup(new HttpCattlePiApi(c.cattlepiApi(), c.buildersApiKey(), CALL_TIMEOUT),
-                        c.raspbianLocation().toString(), c.sshPublicKeyLine());
+                : new WorkerConfigSetup(cattlepi, c.raspbianLocation().toString(), c.sshPublicKeyLine(),
+                        track ? TrackedHostKeys.USERCODE : null);
         FleetSettings fleet = new FleetSettings(c.monitorInterval(), Duration.ofMillis(250), Duration.ofMinutes(20),
                 c.failedResetStreak(), CALL_TIMEOUT, 8);
         EngineSettings settings = new EngineSettings(c.workspaceDir(), c.statusContext(),
@@ -189,14 +196,16 @@ public final class Controller implements AutoCloseable {
         return new Controller(open, engine, http, store);
     }
 
-    private static HostKeyPolicy hostKeys(String policy) {
-        if ("off".equals(policy)) {
-            return new NoHostKeyCheck();
-        }
-        if ("track".equals(policy)) {
-            log.warn("host_key_policy track is not implemented yet; using per-boot pinning");
-        }
-        return new PerBootPinning();
+    private static HostKeyPolicy hostKeys(String policy, HttpCattlePiApi cattlepi) {
+        return switch (policy) {
+            case "off" -> {
+                log.warn("*** host_key_policy off: the Pis' host keys are NOT checked; anything answering on a Pi's"
+                        + " address gets the build and its key. Use per-boot (default) or track. ***");
+                yield new NoHostKeyCheck();
+            }
+            case "track" -> new TrackedHostKeys(cattlepi);
+            default -> new PerBootPinning();
+        };
     }
 
     private static ControllerHttp.Health health(Store store, Engine engine) {

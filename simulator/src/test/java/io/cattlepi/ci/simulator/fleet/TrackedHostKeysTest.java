@@ -1,0 +1,124 @@
+package io.cattlepi.ci.simulator.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cattlepi.ci.cattlepi.HttpCattlePiApi;
+import io.cattlepi.ci.cattlepi.WorkerConfigSetup;
+import io.cattlepi.ci.config.Secret;
+import io.cattlepi.ci.fleet.FleetMonitor;
+import io.cattlepi.ci.fleet.FleetSettings;
+import io.cattlepi.ci.fleet.Probe;
+import io.cattlepi.ci.fleet.RackMember;
+import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.fleet.WorkerReset;
+import io.cattlepi.ci.fleet.WorkerState;
+import io.cattlepi.ci.fleet.hostkey.TrackedHostKeys;
+import io.cattlepi.ci.fleet.ssh.SshWorkerShell;
+import io.cattlepi.ci.simulator.pi.PiTimings;
+import io.cattlepi.ci.simulator.pi.RackFixture;
+import io.cattlepi.ci.simulator.pi.SimulatedPi;
+import io.cattlepi.ci.store.Store;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code track} host-key policy on a simulated rack: the first reset installs the report in
+ * the workers' usercode, each boot then reports its key to the CattlePi API, and only a reported
+ * key passes; reboots are never flagged, a key the Pi did not report is.
+ */
+class TrackedHostKeysTest {
+    private static final Duration WAIT = Duration.ofSeconds(40);
+
+    @TempDir
+    Path dir;
+    private RackFixture fixture;
+    private Store store;
+    private SshWorkerShell shell;
+    private ScheduledExecutorService timer;
+    private ExecutorService pool;
+    private FleetMonitor monitor;
+
+    @BeforeEach
+    void rack() throws Exception {
+        fixture = RackFixture.start(2, PiTimings.fast());
+        store = Store.open(dir.resolve("fleet.db"), Clock.systemUTC());
+        HttpCattlePiApi api = new HttpCattlePiApi(URI.create(fixture.api().url()), new Secret(RackFixture.API_KEY),
+                Duration.ofSeconds(5));
+        shell = new SshWorkerShell("pi", fixture.clientKey(), new TrackedHostKeys(api), Duration.ofSeconds(3));
+        timer = Executors.newScheduledThreadPool(1);
+        pool = Executors.newFixedThreadPool(4);
+        WorkerConfigSetup setup = new WorkerConfigSetup(api, fixture.api().url() + RackFixture.RASPBIAN_PATH,
+                fixture.publicKeyLine(), TrackedHostKeys.USERCODE);
+        monitor = new FleetMonitor(store, new Probe(shell, Duration.ofSeconds(5)),
+                new WorkerReset(shell, setup, Duration.ofSeconds(5)),
+                new FleetSettings(Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofSeconds(5), 3,
+                        Duration.ofSeconds(5), 4), timer, pool, (before, after) -> { });
+        monitor.syncRack(fixture.rack().pis().stream().map(p -> new RackMember(p.name(), p.host(), p.port(), p.mac())).toList());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        monitor.close();
+        timer.shutdownNow();
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+        shell.close();
+        store.close();
+        fixture.close();
+    }
+
+    private Worker worker(String id) {
+        return store.read(tx -> tx.worker(id)).orElseThrow();
+    }
+
+    private boolean awaitState(String id, WorkerState state) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (worker(id).state() == state) {
+                return true;
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        return false;
+    }
+
+    private String lastReport(SimulatedPi pi) {
+        var track = fixture.api().track(RackFixture.API_KEY, pi.mac());
+        for (int i = track.size() - 1; i >= 0; i--) {
+            if (track.get(i).info().startsWith(TrackedHostKeys.REPORT)) {
+                return track.get(i).info().substring(TrackedHostKeys.REPORT.length()).trim();
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void reportedKeysPassReturnedPisAreNotFlaggedUnreportedKeysAre() throws Exception {
+        monitor.start();
+        for (SimulatedPi pi : fixture.rack().pis()) {
+            assertTrue(awaitState(pi.name(), WorkerState.READY), pi.name() + ": " + worker(pi.name()).reason());
+            assertEquals(pi.hostKeyFingerprint(), lastReport(pi), "each boot reports its own key");
+        }
+        SimulatedPi pi1 = fixture.rack().pi("pi-1");
+        pi1.powerLoss(Duration.ofSeconds(1));
+        assertTrue(awaitState("pi-1", WorkerState.UNKNOWN));
+        assertTrue(awaitState("pi-1", WorkerState.READY), worker("pi-1").reason());
+        assertEquals(pi1.hostKeyFingerprint(), lastReport(pi1));
+
+        fixture.rack().pi("pi-2").changeHostKey();
+        monitor.wake("pi-2");
+        assertTrue(awaitState("pi-2", WorkerState.MAINTENANCE));
+        assertTrue(worker("pi-2").reason().contains("not the one the Pi reported"), worker("pi-2").reason());
+    }
+}
