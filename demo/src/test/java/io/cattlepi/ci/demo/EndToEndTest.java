@@ -131,6 +131,21 @@ class EndToEndTest {
     }
 
     @Test
+    void aGitHubOutageDelaysTheStatusButNotTheRack() throws Exception {
+        world.github().failNext(4, 502);
+        SampleRepository.PullRequest pr = openAndDeliver(Map.of("outage.txt", "github is down\n"));
+        await("the build's result is known", () -> buildOf(pr.headSha()) != null && buildOf(pr.headSha()).result() != null);
+        String pi = buildOf(pr.headSha()).workerId();
+        Build b = doneBuildOf(pr.headSha());
+        assertEquals(BuildResult.SUCCESS, b.result());
+        assertEquals("success", states(pr.headSha()).get(states(pr.headSha()).size() - 1), "posted once GitHub is back");
+        assertTrue(controller.store().read(tx -> tx.events(io.cattlepi.ci.store.Event.BUILD, b.id(), 50)).stream()
+                .anyMatch(e -> e.kind().equals("settle-retry")), "the status was retried with back-off");
+        await("the Pi is reset meanwhile", () -> controller.store().read(tx -> tx.worker(pi)).orElseThrow()
+                .state() == WorkerState.READY);
+    }
+
+    @Test
     void aFailingCommitGetsFailure() throws Exception {
         SampleRepository.PullRequest pr = openAndDeliver(Map.of(SampleRepository.FAIL, "broken\n"));
         Build b = doneBuildOf(pr.headSha());

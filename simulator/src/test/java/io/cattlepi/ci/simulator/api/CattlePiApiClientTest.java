@@ -83,6 +83,15 @@ class CattlePiApiClientTest {
         CattlePiApiException forbidden = assertThrows(CattlePiApiException.class, () -> unknownKey.config(MAC));
         assertFalse(forbidden.getMessage().contains("nope"), "the key never appears in messages");
 
+        HttpCattlePiApi blankKey = new HttpCattlePiApi(URI.create(server.url()), new Secret(" "), Duration.ofSeconds(5));
+        assertEquals(CattlePiApiException.Kind.UNAUTHORIZED, assertThrows(CattlePiApiException.class,
+                () -> blankKey.config(MAC)).kind());
+
+        server.putConfig(KEY, "b8:27:eb:00:00:99", JSON.readTree("{\"bootcode\": 42}"));
+        CattlePiApiException bad = assertThrows(CattlePiApiException.class, () -> api.config("b8:27:eb:00:00:99"));
+        assertEquals(CattlePiApiException.Kind.BAD_BODY, bad.kind());
+        assertTrue(bad.getMessage().endsWith("bootcode is not a string"), bad.getMessage());
+
         server.setDown(true);
         CattlePiApiException down = assertThrows(CattlePiApiException.class, () -> api.config(MAC));
         assertEquals(CattlePiApiException.Kind.UNAVAILABLE, down.kind());
