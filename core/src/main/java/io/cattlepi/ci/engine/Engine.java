@@ -131,6 +131,10 @@ public final class Engine implements AutoCloseable {
         return fleet.drain(workerId, why);
     }
 
+    public Worker retire(String workerId, String why) {
+        return fleet.retire(workerId, why);
+    }
+
     public Worker undrain(String workerId) {
         return fleet.undrain(workerId);
     }

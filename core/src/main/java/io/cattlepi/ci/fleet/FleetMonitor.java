@@ -133,6 +133,17 @@ public final class FleetMonitor implements AutoCloseable {
     }
 
     /** Operator: put a Pi back; it is probed and reset before it can be leased again. */
+    /** Operator: take a Pi out of the rack for good (dead hardware); undrain brings it back. */
+    public Worker retire(String workerId, String why) {
+        return operator(workerId, w -> {
+            if (w.state().isLeased()) {
+                throw new IllegalStateException("Pi " + workerId + " is running build " + w.buildId()
+                        + "; retire it when the build ends");
+            }
+            return w.moveTo(WorkerState.RETIRED, "retired by operator: " + why, store.clock().instant());
+        });
+    }
+
     public Worker undrain(String workerId) {
         Worker w = operator(workerId, before -> {
             if (before.state() != WorkerState.MAINTENANCE && before.state() != WorkerState.RETIRED) {

@@ -1,6 +1,7 @@
 package io.cattlepi.ci.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cattlepi.ci.simulator.pi.FaultCommand;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.RackFixture;
 import io.cattlepi.ci.simulator.pi.SimulatedPi;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code simulate}: a simulated rack in the foreground, described as JSON lines for other tools. */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = "Run a simulated Pi rack and a local CattlePi API until interrupted; prints one JSON line per Pi.")
+        description = {"Run a simulated Pi rack and a local CattlePi API until interrupted; prints one JSON line per Pi.",
+                "Reads faults from stdin, one per line: " + FaultCommand.USAGE})
 public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "3", description = "Number of simulated Pis (default ${DEFAULT-VALUE}).")
     int workers;
@@ -59,6 +61,25 @@ public final class SimulateCommand implements Callable<Integer> {
         api.put("privateKey", fixture.privateKeyFile().toString());
         System.out.println(json.writeValueAsString(api));
         System.out.flush();
+        // Faults on demand: one command per stdin line, one JSON answer per line.
+        FaultCommand faults = new FaultCommand(fixture.rack(), fixture.api());
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Map<String, Object> answer = new LinkedHashMap<>();
+                try {
+                    answer.put("ok", faults.apply(line));
+                } catch (IllegalArgumentException | java.io.IOException e) {
+                    answer.put("error", e.getMessage());
+                }
+                System.out.println(json.writeValueAsString(answer));
+                System.out.flush();
+            }
+        }
         stop.await();
         return 0;
     }

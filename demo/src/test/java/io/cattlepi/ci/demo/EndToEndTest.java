@@ -227,6 +227,7 @@ class EndToEndTest {
         assertTrue(cli(0, "drain", "pi-2", "--token", token, "--reason", "cli test").contains("pi-2: maintenance"));
         await("pi-2 drained", () -> controller.store().read(tx -> tx.worker("pi-2")).orElseThrow().state()
                 == WorkerState.MAINTENANCE);
+        assertTrue(cli(0, "retire", "pi-2", "--token", token, "--reason", "dead SD card").contains("pi-2: retired"));
         assertTrue(cli(0, "undrain", "pi-2", "--token", token).contains("pi-2:"));
         assertTrue(cli(1, "drain", "no-such-pi", "--token", token).contains("HTTP 4"));
         String queued = cli(0, "retry", b.id(), "--token", token);

@@ -28,6 +28,7 @@ public final class CattlePiCiCommand implements Runnable {
         cli.addSubcommand(new OperatorCommands.Builds());
         cli.addSubcommand(new OperatorCommands.Drain());
         cli.addSubcommand(new OperatorCommands.Undrain());
+        cli.addSubcommand(new OperatorCommands.Retire());
         cli.addSubcommand(new OperatorCommands.Retry());
         return cli;
     }

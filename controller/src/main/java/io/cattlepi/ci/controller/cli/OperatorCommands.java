@@ -123,6 +123,21 @@ final class OperatorCommands {
         }
     }
 
+    @Command(name = "retire", mixinStandardHelpOptions = true, description = "Take a Pi out of the rack for good (undrain brings it back).")
+    static final class Retire extends Base {
+        @Parameters(index = "0", paramLabel = "PI")
+        String pi;
+
+        @Option(names = "--reason", defaultValue = "retired from the command line", description = "Kept in the Pi's history.")
+        String reason;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
+            JsonNode w = api.post("api/workers/" + ApiClient.segment(pi) + "/retire?reason=" + ApiClient.segment(reason));
+            out.println(w.path("id").asText() + ": " + w.path("state").asText() + " (" + w.path("reason").asText() + ")");
+        }
+    }
+
     @Command(name = "undrain", mixinStandardHelpOptions = true, description = "Put a drained Pi back into service.")
     static final class Undrain extends Base {
         @Parameters(index = "0", paramLabel = "PI")

@@ -60,6 +60,11 @@ final class ApiRoutes {
             String reason = Optional.ofNullable(ctx.queryParam("reason")).orElse("no reason given");
             ctx.json(worker(ops.drain(ctx.pathParam("id"), reason)));
         });
+        routes.post("/api/workers/{id}/retire", ctx -> {
+            token.check(ctx);
+            String reason = Optional.ofNullable(ctx.queryParam("reason")).orElse("no reason given");
+            ctx.json(worker(ops.retire(ctx.pathParam("id"), reason)));
+        });
         routes.post("/api/workers/{id}/undrain", ctx -> {
             token.check(ctx);
             ctx.json(worker(ops.undrain(ctx.pathParam("id"))));

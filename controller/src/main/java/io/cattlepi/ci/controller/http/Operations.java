@@ -11,6 +11,9 @@ public interface Operations {
 
     Worker undrain(String workerId);
 
+    /** Takes a Pi out of the rack for good; {@link #undrain} brings it back. */
+    Worker retire(String workerId, String reason);
+
     /** Queues a new build of the same commit; returns it. */
     Build retry(String buildId);
 

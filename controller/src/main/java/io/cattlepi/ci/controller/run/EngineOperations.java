@@ -31,6 +31,11 @@ final class EngineOperations implements Operations {
     }
 
     @Override
+    public Worker retire(String workerId, String reason) {
+        return engine.retire(workerId, reason);
+    }
+
+    @Override
     public Worker undrain(String workerId) {
         return engine.undrain(workerId);
     }

@@ -44,6 +44,13 @@ class ControllerHttpTest {
             throw new AssertionError("drain must not be reached");
         }
 
+        public Worker retire(String w, String r) {
+
+            throw new UnsupportedOperationException("retire");
+
+        }
+
+
         public Worker undrain(String w) {
             throw new AssertionError("undrain must not be reached");
         }

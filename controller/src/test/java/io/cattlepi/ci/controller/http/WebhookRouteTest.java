@@ -51,6 +51,13 @@ class WebhookRouteTest {
             throw new AssertionError();
         }
 
+        public Worker retire(String w, String r) {
+
+            throw new UnsupportedOperationException("retire");
+
+        }
+
+
         public Worker undrain(String w) {
             throw new AssertionError();
         }

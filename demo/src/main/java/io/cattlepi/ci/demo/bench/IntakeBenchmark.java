@@ -127,6 +127,13 @@ public final class IntakeBenchmark implements Callable<Integer> {
             throw new UnsupportedOperationException();
         }
 
+        public Worker retire(String w, String r) {
+
+            throw new UnsupportedOperationException("retire");
+
+        }
+
+
         public Worker undrain(String w) {
             throw new UnsupportedOperationException();
         }
