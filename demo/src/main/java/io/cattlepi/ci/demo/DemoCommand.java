@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -106,7 +104,7 @@ public final class DemoCommand implements Callable<Integer> {
         boolean ok = true;
         Duration limit = Duration.ofSeconds(timeoutSeconds);
         if (untilReady || untilBuilt || !noFeed) {
-            ok = waitFor(limit, () -> !view.workers().isEmpty() && view.workers().stream()
+            ok = Poll.until(limit, () -> !view.workers().isEmpty() && view.workers().stream()
                     .allMatch(w -> w.state() == WorkerState.READY));
             System.out.printf("cattlepi-ci demo: %s after %d ms%n", ok ? "all Pis ready" : "not all Pis ready",
                     millisSince(started));
@@ -118,7 +116,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (untilReady || untilBuilt) {
             if (untilBuilt && ok) {
                 List<String> shas = fed;
-                ok = waitFor(limit, () -> shas.stream().allMatch(sha -> view.buildsOf(sha).stream()
+                ok = Poll.until(limit, () -> shas.stream().allMatch(sha -> view.buildsOf(sha).stream()
                         .anyMatch(b -> b.state() == BuildState.DONE)));
                 System.out.printf("cattlepi-ci demo: %s after %d ms%n", ok ? "all sample builds reported"
                         : "not all sample builds reported", millisSince(started));
@@ -179,17 +177,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
         line.put("workers", pis);
         return line;
-    }
-
-    private static boolean waitFor(Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
-        return true;
     }
 
     private static long millisSince(long nanos) {

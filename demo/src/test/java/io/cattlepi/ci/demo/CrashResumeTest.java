@@ -112,12 +112,8 @@ class CrashResumeTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(200);
+        if (!Poll.until(WAIT, condition)) {
+            throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
         }
     }
 }

@@ -67,12 +67,8 @@ class EndToEndTest {
 
     /** Polls a condition of the running system (the system under test runs on its own threads). */
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
-            }
-            Thread.sleep(100);
+        if (!Poll.until(WAIT, condition)) {
+            throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
         }
     }
 

@@ -108,45 +108,60 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "drain", mixinStandardHelpOptions = true, description = "Take a Pi out of service.")
-    static final class Drain extends Base {
+    /** An action on one Pi: POST /api/workers/{pi}/{action}, with the reason where it takes one. */
+    abstract static class WorkerAction extends Base {
         @Parameters(index = "0", paramLabel = "PI")
         String pi;
 
-        @Option(names = "--reason", defaultValue = "drained from the command line", description = "Kept in the Pi's history.")
-        String reason;
+        abstract String action();
+
+        /** The --reason option's value, or null for actions without one. */
+        String reason() {
+            return null;
+        }
 
         @Override
         void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
-            JsonNode w = api.post("api/workers/" + ApiClient.segment(pi) + "/drain?reason=" + ApiClient.segment(reason));
+            String query = reason() == null ? "" : "?reason=" + ApiClient.segment(reason());
+            JsonNode w = api.post("api/workers/" + ApiClient.segment(pi) + "/" + action() + query);
             out.println(w.path("id").asText() + ": " + w.path("state").asText() + " (" + w.path("reason").asText() + ")");
+        }
+    }
+
+    @Command(name = "drain", mixinStandardHelpOptions = true, description = "Take a Pi out of service.")
+    static final class Drain extends WorkerAction {
+        @Option(names = "--reason", defaultValue = "drained from the command line", description = "Kept in the Pi's history.")
+        String reason;
+
+        String action() {
+            return "drain";
+        }
+
+        @Override
+        String reason() {
+            return reason;
         }
     }
 
     @Command(name = "retire", mixinStandardHelpOptions = true, description = "Take a Pi out of the rack for good (undrain brings it back).")
-    static final class Retire extends Base {
-        @Parameters(index = "0", paramLabel = "PI")
-        String pi;
-
+    static final class Retire extends WorkerAction {
         @Option(names = "--reason", defaultValue = "retired from the command line", description = "Kept in the Pi's history.")
         String reason;
 
+        String action() {
+            return "retire";
+        }
+
         @Override
-        void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
-            JsonNode w = api.post("api/workers/" + ApiClient.segment(pi) + "/retire?reason=" + ApiClient.segment(reason));
-            out.println(w.path("id").asText() + ": " + w.path("state").asText() + " (" + w.path("reason").asText() + ")");
+        String reason() {
+            return reason;
         }
     }
 
-    @Command(name = "undrain", mixinStandardHelpOptions = true, description = "Put a drained Pi back into service.")
-    static final class Undrain extends Base {
-        @Parameters(index = "0", paramLabel = "PI")
-        String pi;
-
-        @Override
-        void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
-            JsonNode w = api.post("api/workers/" + ApiClient.segment(pi) + "/undrain");
-            out.println(w.path("id").asText() + ": " + w.path("state").asText() + " (" + w.path("reason").asText() + ")");
+    @Command(name = "undrain", mixinStandardHelpOptions = true, description = "Put a drained or retired Pi back into service.")
+    static final class Undrain extends WorkerAction {
+        String action() {
+            return "undrain";
         }
     }
 

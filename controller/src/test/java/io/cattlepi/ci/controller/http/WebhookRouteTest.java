@@ -3,9 +3,7 @@ package io.cattlepi.ci.controller.http;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.config.Secret;
-import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.QueuedMessage;
 import io.cattlepi.ci.intake.SqsSettings;
@@ -27,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,38 +43,6 @@ class WebhookRouteTest {
     private ControllerHttp http;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static final class NoOperations implements Operations {
-        public Worker drain(String w, String r) {
-            throw new AssertionError();
-        }
-
-        public Worker retire(String w, String r) {
-
-            throw new UnsupportedOperationException("retire");
-
-        }
-
-
-        public Worker undrain(String w) {
-            throw new AssertionError();
-        }
-
-        public Build retry(String b) {
-            throw new AssertionError();
-        }
-
-        public Build autobuildNow() {
-            throw new AssertionError();
-        }
-
-        public Optional<Path> logOf(String b) {
-            return Optional.empty();
-        }
-
-        public Optional<String> publishedIndex(String b) {
-            return Optional.empty();
-        }
-    }
 
     @BeforeEach
     void start() {
@@ -88,7 +53,7 @@ class WebhookRouteTest {
         store = Store.open(dir.resolve("w.db"), Clock.systemUTC());
         WebhookIntake intake = new WebhookIntake(SECRET, new DeliveryFilter(Set.of(WebhookFixtures.REPOSITORY), List.of(),
                 false, "https://github.com/"), queue, new StoreAudit(store), 100_000);
-        http = ControllerHttp.start("127.0.0.1", 0, store, new NoOperations(), null,
+        http = ControllerHttp.start("127.0.0.1", 0, store, new ReadOnlyOperations(), null,
                 () -> new ControllerHttp.Health(true, Map.of()), () -> "", routes -> WebhookRoute.register(routes, intake));
     }
 

@@ -4,6 +4,7 @@ import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.controller.run.Controller;
 import io.cattlepi.ci.demo.DemoWorld;
+import io.cattlepi.ci.demo.Poll;
 import io.cattlepi.ci.fleet.WorkerState;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.sample.SampleRepository;
@@ -12,13 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,13 +43,13 @@ public final class DispatchBenchmark implements Callable<Integer> {
         DemoWorld.Options options = new DemoWorld.Options(workers, timings, 0, Duration.ofMinutes(2),
                 Duration.ofSeconds(30), Duration.ofSeconds(30), List.of(List.of("true")));
         try (DemoWorld world = DemoWorld.start(dir, options); Controller controller = Controller.start(world.config())) {
-            if (!waitUntil(Duration.ofMinutes(2), () -> readyCount(controller) == workers)) {
+            if (!Poll.until(Duration.ofMinutes(2), () -> readyCount(controller) == workers)) {
                 System.err.println("the rack did not come up");
                 return 1;
             }
             Map<String, Instant> visible = new HashMap<>();
             for (int i = 0; i < builds; i++) {
-                if (!waitUntil(Duration.ofMinutes(2), () -> readyCount(controller) > queued(controller))) {
+                if (!Poll.until(Duration.ofMinutes(2), () -> readyCount(controller) > queued(controller))) {
                     System.err.println("no Pi became free");
                     return 1;
                 }
@@ -64,10 +63,10 @@ public final class DispatchBenchmark implements Callable<Integer> {
                 }
                 // Admitted before the next is paced, so the queued count is right.
                 String sha = pr.headSha();
-                waitUntil(Duration.ofSeconds(30), () -> !controller.store().read(tx ->
+                Poll.until(Duration.ofSeconds(30), () -> !controller.store().read(tx ->
                         tx.buildsOf(DemoWorld.REPOSITORY, sha, "pull_request")).isEmpty());
             }
-            if (!waitUntil(Duration.ofMinutes(5), () -> controller.store().read(tx -> tx.buildsIn(BuildState.QUEUED,
+            if (!Poll.until(Duration.ofMinutes(5), () -> controller.store().read(tx -> tx.buildsIn(BuildState.QUEUED,
                     BuildState.SCHEDULED, BuildState.RUNNING, BuildState.FINISHING)).isEmpty()
                     && readyCount(controller) == workers)) {
                 System.err.println("builds did not all finish");
@@ -120,16 +119,5 @@ public final class DispatchBenchmark implements Callable<Integer> {
 
     private static long queued(Controller c) {
         return c.store().read(tx -> tx.buildsIn(BuildState.QUEUED, BuildState.SCHEDULED)).size();
-    }
-
-    private static boolean waitUntil(Duration limit, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            TimeUnit.MILLISECONDS.sleep(5);
-        }
-        return true;
     }
 }

@@ -1,11 +1,9 @@
 package io.cattlepi.ci.demo.bench;
 
-import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.controller.http.ControllerHttp;
-import io.cattlepi.ci.controller.http.Operations;
+import io.cattlepi.ci.controller.http.ReadOnlyOperations;
 import io.cattlepi.ci.controller.http.WebhookRoute;
 import io.cattlepi.ci.config.Secret;
-import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.intake.Admission;
 import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.QueuedMessage;
@@ -28,7 +26,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
@@ -65,7 +62,7 @@ public final class IntakeBenchmark implements Callable<Integer> {
             DeliveryFilter filter = new DeliveryFilter(Set.of(WebhookFixtures.REPOSITORY), List.of(), false, "https://github.com/");
             WebhookIntake intake = new WebhookIntake(SECRET, filter, queue, new StoreAudit(store), WebhookIntake.DEFAULT_MAX_BODY);
             Admission admission = new Admission(store, queue, filter, null);
-            ControllerHttp http = ControllerHttp.start("127.0.0.1", 0, store, new NoOperations(), null,
+            ControllerHttp http = ControllerHttp.start("127.0.0.1", 0, store, new ReadOnlyOperations(), null,
                     () -> new ControllerHttp.Health(true, Map.of()), () -> "", r -> WebhookRoute.register(r, intake));
             Thread consumer = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
@@ -122,36 +119,4 @@ public final class IntakeBenchmark implements Callable<Integer> {
         return HexFormat.of().formatHex(b);
     }
 
-    private static final class NoOperations implements Operations {
-        public Worker drain(String w, String r) {
-            throw new UnsupportedOperationException();
-        }
-
-        public Worker retire(String w, String r) {
-
-            throw new UnsupportedOperationException("retire");
-
-        }
-
-
-        public Worker undrain(String w) {
-            throw new UnsupportedOperationException();
-        }
-
-        public Build retry(String b) {
-            throw new UnsupportedOperationException();
-        }
-
-        public Build autobuildNow() {
-            throw new UnsupportedOperationException();
-        }
-
-        public Optional<Path> logOf(String b) {
-            return Optional.empty();
-        }
-
-        public Optional<String> publishedIndex(String b) {
-            return Optional.empty();
-        }
-    }
 }
