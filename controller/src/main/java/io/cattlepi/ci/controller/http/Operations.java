@@ -23,6 +23,11 @@ public interface Operations {
     /** The build's log file on this host, if it has one. */
     Optional<Path> logOf(String buildId);
 
+    /** Configuration choices every page must warn about (e.g. host keys not checked). */
+    default java.util.List<String> warnings() {
+        return java.util.List.of();
+    }
+
     /** Public URL of the build's S3 index page, if known. */
     Optional<String> publishedIndex(String buildId);
 }

@@ -72,7 +72,7 @@ final class Pages {
                 setTimeout(()=>location.reload(),2000);
                 </script>
                 """.formatted(rows);
-        return Html.page("Rack", body);
+        return page("Rack", body);
     }
 
     private String builds(String filter) {
@@ -100,7 +100,7 @@ final class Pages {
                 <table id=builds><tr><th>Build</th><th>What</th><th class=wide>Sha</th><th>Pi</th><th>Status</th><th class=wide>Duration</th></tr>
                 %s</table>
                 """.formatted(esc(q), rows);
-        return Html.page("Builds", body);
+        return page("Builds", body);
     }
 
     private String build(String id) {
@@ -132,7 +132,16 @@ final class Pages {
                 """.formatted(esc(b.id()), esc(status), esc(status), esc(b.repository()),
                 esc(b.prNumber() != null ? "PR #" + b.prNumber() : b.ref()), esc(b.sha()), esc(b.workerId()), s3,
                 esc(b.description()), hist, esc(b.id()));
-        return Html.page("Build " + b.id(), body);
+        return page("Build " + b.id(), body);
+    }
+
+    /** Every page starts with the configuration warnings, so nobody misses them. */
+    private String page(String title, String body) {
+        StringBuilder banner = new StringBuilder();
+        for (String w : ops.warnings()) {
+            banner.append("<p class=warning>").append(esc(w)).append("</p>");
+        }
+        return Html.page(title, banner + body);
     }
 
     private static String nz(String s) {

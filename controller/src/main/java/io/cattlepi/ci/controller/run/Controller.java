@@ -183,7 +183,10 @@ public final class Controller implements AutoCloseable {
         WebhookIntake intake = c.webhookSecret() == null ? null : new WebhookIntake(c.webhookSecret(), filter, queue,
                 new StoreAudit(store), WebhookIntake.DEFAULT_MAX_BODY);
         ControllerHttp http = ControllerHttp.start(c.httpHost(), c.httpPort(), store,
-                new EngineOperations(engine, autobuild, publisher, c.workspaceDir()),
+                new EngineOperations(engine, autobuild, publisher, c.workspaceDir(), "off".equals(c.hostKeyPolicy())
+                        ? List.of("host_key_policy is off: the Pis' host keys are not checked, so anything answering on a"
+                                + " Pi's address gets builds and the Pis' key. Set per-boot or track.")
+                        : List.of()),
                 c.operatorToken() == null ? null : c.operatorToken().reveal(),
                 () -> health(store, engine), metrics::render,
                 routes -> {

@@ -17,8 +17,11 @@ final class EngineOperations implements Operations {
     private final AutobuildTrigger autobuild;
     private final FolderPublisher publisher;
     private final Path workspaces;
+    private final java.util.List<String> warnings;
 
-    EngineOperations(Engine engine, AutobuildTrigger autobuild, FolderPublisher publisher, Path workspaces) {
+    EngineOperations(Engine engine, AutobuildTrigger autobuild, FolderPublisher publisher, Path workspaces,
+                     java.util.List<String> warnings) {
+        this.warnings = java.util.List.copyOf(warnings);
         this.engine = engine;
         this.autobuild = autobuild;
         this.publisher = publisher;
@@ -56,6 +59,11 @@ final class EngineOperations implements Operations {
         } catch (Exception e) {
             throw new IllegalStateException("autobuild could not start: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public java.util.List<String> warnings() {
+        return warnings;
     }
 
     @Override

@@ -67,6 +67,10 @@ class ControllerHttpTest {
             return Optional.empty();
         }
 
+        public java.util.List<String> warnings() {
+            return java.util.List.of("host keys <not> checked");
+        }
+
         public Optional<String> publishedIndex(String b) {
             return Optional.of("http://s3.local/bucket/" + b + "/index.html");
         }
@@ -126,6 +130,8 @@ class ControllerHttpTest {
         assertEquals(200, rack.statusCode());
         assertTrue(rack.body().contains("pi-1") && rack.body().contains("ready"));
         assertTrue(rack.body().contains("viewport"), "usable on a phone");
+        assertTrue(rack.body().contains("<p class=warning>host keys &lt;not&gt; checked</p>"), "warnings on every page, escaped");
+        assertTrue(get("/builds").body().contains("class=warning"));
         assertTrue(get("/builds").body().contains("b-1"));
         assertTrue(get("/builds/b-1").body().contains(SHA.substring(0, 7)));
     }
