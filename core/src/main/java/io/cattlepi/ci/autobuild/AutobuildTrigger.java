@@ -1,8 +1,8 @@
 package io.cattlepi.ci.autobuild;
 
 import io.cattlepi.ci.build.Build;
-import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.build.BuildIds;
+import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.schedule.Scheduler;
 import io.cattlepi.ci.store.Store;
 import java.time.Clock;

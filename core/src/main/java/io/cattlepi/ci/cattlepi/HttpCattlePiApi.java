@@ -1,5 +1,7 @@
 package io.cattlepi.ci.cattlepi;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cattlepi.ci.cattlepi.CattlePiApiException.Kind;
 import io.cattlepi.ci.config.Secret;
 import java.io.IOException;
@@ -8,12 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.regex.Pattern;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Instant;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.regex.Pattern;
 
 /** The CattlePi API over HTTP: {@code GET/POST {endpoint}/boot/{device}/config} with {@code X-Api-Key}. */
 public final class HttpCattlePiApi implements CattlePiApi {

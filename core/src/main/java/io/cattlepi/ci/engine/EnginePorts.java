@@ -1,10 +1,10 @@
 package io.cattlepi.ci.engine;
 
-import io.cattlepi.ci.intake.MessageAdmission;
-import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.fleet.WorkerReset;
+import io.cattlepi.ci.intake.MessageAdmission;
 import io.cattlepi.ci.intake.WorkQueue;
+import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.report.StatusPublisher;
 
 /**

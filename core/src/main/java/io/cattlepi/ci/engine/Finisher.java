@@ -1,11 +1,11 @@
 package io.cattlepi.ci.engine;
 
-import io.cattlepi.ci.crash.CrashPoint;
-import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.crash.CrashPoint;
 import io.cattlepi.ci.intake.QueueException;
 import io.cattlepi.ci.intake.WorkQueue;
+import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.report.ReportException;
 import io.cattlepi.ci.report.StatusPublisher;
 import io.cattlepi.ci.retry.Backoff;

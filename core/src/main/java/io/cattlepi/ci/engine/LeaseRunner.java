@@ -1,13 +1,13 @@
 package io.cattlepi.ci.engine;
 
-import io.cattlepi.ci.crash.CrashPoint;
-import io.cattlepi.ci.fleet.Observation;
-import io.cattlepi.ci.fleet.Probe;
-import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.crash.CrashPoint;
 import io.cattlepi.ci.fleet.FleetMonitor;
+import io.cattlepi.ci.fleet.Observation;
+import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.metrics.EngineMetrics;
+import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.report.ReportException;
 import io.cattlepi.ci.report.StatusPublisher;
 import io.cattlepi.ci.schedule.Lease;

@@ -1,8 +1,8 @@
 package io.cattlepi.ci.engine;
 
-import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.report.CommitStatus;
+import io.cattlepi.ci.report.FolderPublisher;
 
 /** What a build's commit statuses say and link to. */
 final class StatusText {

@@ -1,12 +1,12 @@
 package io.cattlepi.ci.intake;
 
-import io.cattlepi.ci.crash.CrashPoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildIds;
 import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.crash.CrashPoint;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.store.Tx;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cattlepi.ci.config.Secret;
-import io.cattlepi.ci.peers.GitHubStandIn;
 import io.cattlepi.ci.peers.GitHubStandIn.RecordedStatus;
+import io.cattlepi.ci.peers.GitHubStandIn;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;

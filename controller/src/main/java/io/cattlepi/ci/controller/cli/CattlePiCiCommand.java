@@ -1,7 +1,7 @@
 package io.cattlepi.ci.controller.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The top-level {@code cattlepi-ci} command; subcommands are added by the launcher's main class. */
 @Command(name = "cattlepi-ci",

@@ -1,9 +1,9 @@
 package io.cattlepi.ci.demo.bench;
 
+import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.controller.http.ControllerHttp;
 import io.cattlepi.ci.controller.http.ReadOnlyOperations;
 import io.cattlepi.ci.controller.http.WebhookRoute;
-import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.intake.Admission;
 import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.QueuedMessage;
@@ -27,8 +27,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
