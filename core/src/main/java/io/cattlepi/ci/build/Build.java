@@ -32,6 +32,13 @@ public record Build(String id, String repository, String sha, String ref, Intege
                 BuildState.QUEUED, null, "queued", null, now, null, null, 0, null, false);
     }
 
+    /** A message that is not a buildable delivery, kept with its reason; nothing to build. */
+    public static Build rejected(String id, String event, String deliveryId, String messageId, String receiptHandle,
+                                 String why, Instant now) {
+        return new Build(id, null, null, null, null, null, event, deliveryId, messageId, receiptHandle,
+                BuildState.REJECTED, null, why, null, now, null, null, 0, null, false);
+    }
+
     public Build withState(BuildState next, String why) {
         return new Build(id, repository, sha, ref, prNumber, cloneUrl, event, deliveryId, messageId, receiptHandle,
                 next, result, why, workerId, createdAt, startedAt, finishedAt, attempts, postedStatus, messageDeleted);

@@ -1,6 +1,7 @@
 package io.cattlepi.ci.engine;
 
 import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.crash.CrashPoint;
 import io.cattlepi.ci.fleet.FleetMonitor;
@@ -121,10 +122,10 @@ public final class LeaseRunner {
             }
             running.remove(id);
         }
-        if (token.cancelled() && outcome.result() != io.cattlepi.ci.build.BuildResult.ERROR) {
+        if (token.cancelled() && outcome.result() != BuildResult.ERROR) {
             outcome = WorkOutcome.error("cancelled");
         }
-        if (outcome.result() == io.cattlepi.ci.build.BuildResult.FAILURE) {
+        if (outcome.result() == BuildResult.FAILURE) {
             outcome = blameThePi(lease, outcome);
         }
         WorkOutcome end = outcome;
@@ -152,7 +153,7 @@ public final class LeaseRunner {
         if (seen.alive()) {
             return failed;
         }
-        return new WorkOutcome(io.cattlepi.ci.build.BuildResult.ERROR, "Pi " + lease.worker().id()
+        return new WorkOutcome(BuildResult.ERROR, "Pi " + lease.worker().id()
                 + " stopped answering during the build (" + failed.description() + ")", true);
     }
 

@@ -96,10 +96,8 @@ public final class Admission implements MessageAdmission {
             return redelivered(tx, known.get(), m);
         }
         if (!verdict.accepted()) {
-            Build rejected = new Build(BuildIds.next(tx.now()), null, null, null, null, null,
-                    m.attributes().get(QueuedMessage.EVENT), m.attributes().get(QueuedMessage.DELIVERY),
-                    m.messageId(), m.receiptHandle(), BuildState.REJECTED, null, verdict.reason(), null,
-                    tx.now(), null, null, 0, null, false);
+            Build rejected = Build.rejected(BuildIds.next(tx.now()), m.attributes().get(QueuedMessage.EVENT),
+                    m.attributes().get(QueuedMessage.DELIVERY), m.messageId(), m.receiptHandle(), verdict.reason(), tx.now());
             tx.buildChanged(null, rejected);
             return new Decision(Action.REJECT, rejected.id(), verdict.reason());
         }

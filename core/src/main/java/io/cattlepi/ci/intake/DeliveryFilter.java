@@ -80,7 +80,7 @@ public final class DeliveryFilter {
         if (!number.canConvertToInt() || number.asInt() <= 0) {
             return Verdict.invalid("pull_request.number is missing or not a positive number");
         }
-        String sha = required(text(pr, "head", "sha"), "pull_request.head.sha");
+        String sha = sha(text(pr, "head", "sha"), "pull_request.head.sha");
         int n = number.asInt();
         return Verdict.accepted(new BuildRequest(repository, sha, "refs/pull/" + n + "/head", n, cloneUrl(repository),
                 PULL_REQUEST, deliveryId), "pull request #" + n + " " + action);
@@ -88,7 +88,7 @@ public final class DeliveryFilter {
 
     private Verdict push(String repository, String deliveryId, JsonNode p) {
         String ref = required(text(p, "ref"), "ref");
-        String after = required(text(p, "after"), "after");
+        String after = sha(text(p, "after"), "after");
         if (p.path("deleted").asBoolean(false) || ZERO_SHA.equals(after)) {
             return Verdict.ignored("ref " + ref + " was deleted");
         }
@@ -114,15 +114,17 @@ public final class DeliveryFilter {
         return b == null ? List.of() : List.of(b);
     }
 
-    /** Validates shape and the sha's form; the BuildRequest constructor checks them again. */
     private static String required(String value, String path) {
         if (value == null) {
             throw new IllegalArgumentException(path + " is missing");
         }
-        if (path.endsWith("sha") || path.equals("after")) {
-            if (!BuildRequest.isSha(value)) {
-                throw new IllegalArgumentException(path + " is not a 40-hex commit sha");
-            }
+        return value;
+    }
+
+    /** A commit sha, checked here to name the field (BuildRequest checks it again). */
+    private static String sha(String value, String path) {
+        if (!BuildRequest.isSha(required(value, path))) {
+            throw new IllegalArgumentException(path + " is not a 40-hex commit sha");
         }
         return value;
     }

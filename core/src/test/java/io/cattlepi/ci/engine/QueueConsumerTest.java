@@ -9,7 +9,7 @@ import io.cattlepi.ci.intake.QueuedMessage;
 import io.cattlepi.ci.intake.SqsSettings;
 import io.cattlepi.ci.intake.SqsWorkQueue;
 import io.cattlepi.ci.peers.LocalSqs;
-import java.net.ServerSocket;
+import io.cattlepi.ci.peers.Ports;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,10 +25,7 @@ import org.junit.jupiter.api.Test;
 class QueueConsumerTest {
     @Test
     void anOutageIsWaitedOutWithBoundedBackOffAndNothingIsLost() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free(); // nothing listens there
         String url = "http://127.0.0.1:" + port + "/000000000000/outage";
         SqsWorkQueue queue = SqsWorkQueue.open(new SqsSettings(url, LocalSqs.REGION, java.net.URI.create("http://127.0.0.1:" + port),
                 new Secret("local-access-key"), new Secret("local-secret-key"), Duration.ofSeconds(2)));

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.peers.LocalSqs;
+import io.cattlepi.ci.peers.Ports;
 import io.cattlepi.ci.peers.WebhookFixtures;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -124,10 +124,7 @@ class SqsWorkQueueTest {
 
     @Test
     void anUnreachableQueueIsAnOrdinaryFailure() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.free(); // nothing listens there
         SqsSettings nowhere = new SqsSettings("http://127.0.0.1:" + port + "/000000000000/q", "us-east-1",
                 URI.create("http://127.0.0.1:" + port), new Secret("ak-sentinel"), new Secret("sk-sentinel"), Duration.ofSeconds(2));
         try (SqsWorkQueue q = SqsWorkQueue.open(nowhere)) {

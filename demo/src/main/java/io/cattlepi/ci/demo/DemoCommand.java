@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.controller.run.Controller;
-import io.cattlepi.ci.fleet.WorkerState;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.SimulatedPi;
 import io.cattlepi.ci.simulator.sample.SampleRepository;
@@ -83,7 +82,9 @@ public final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         Controller started0 = controller;
+        StoreView view = new StoreView(world.config().storePath());
         Runnable shutdown = () -> {
+            view.close();
             if (started0 != null) {
                 started0.close();
             }
@@ -99,13 +100,11 @@ public final class DemoCommand implements Callable<Integer> {
                     millisSince(started), workers, world.configFile());
         }
         System.out.println("DEMO " + new ObjectMapper().writeValueAsString(facts(world, ui)));
-        StoreView view = new StoreView(world.config().storePath());
 
         boolean ok = true;
         Duration limit = Duration.ofSeconds(timeoutSeconds);
         if (untilReady || untilBuilt || !noFeed) {
-            ok = Poll.until(limit, () -> !view.workers().isEmpty() && view.workers().stream()
-                    .allMatch(w -> w.state() == WorkerState.READY));
+            ok = Poll.until(limit, view::allReady);
             System.out.printf("cattlepi-ci demo: %s after %d ms%n", ok ? "all Pis ready" : "not all Pis ready",
                     millisSince(started));
         }

@@ -10,6 +10,7 @@ import io.cattlepi.ci.intake.WebhookSignature;
 import io.cattlepi.ci.peers.GitHubStandIn;
 import io.cattlepi.ci.peers.LocalS3;
 import io.cattlepi.ci.peers.LocalSqs;
+import io.cattlepi.ci.peers.Ports;
 import io.cattlepi.ci.peers.WebhookFixtures;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.RackFixture;
@@ -137,7 +138,7 @@ public final class DemoWorld implements AutoCloseable {
         bc.put("store_path", dir.resolve("state").resolve("cattlepi-ci.db").toString());
         bc.put("workspace_dir", dir.resolve("workspaces").toString());
         bc.put("http_host", "127.0.0.1");
-        bc.put("http_port", o.httpPort() == 0 ? freePort() : o.httpPort());
+        bc.put("http_port", o.httpPort() == 0 ? Ports.free() : o.httpPort());
         bc.put("job_timeout_s", Math.max(1, o.jobTimeout().toSeconds()));
         bc.put("checkout_retry_window_s", Math.max(1, o.checkoutWindow().toSeconds()));
         bc.put("checkout_retry_every_s", 1);
@@ -159,13 +160,6 @@ public final class DemoWorld implements AutoCloseable {
         return doc;
     }
 
-    private static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     private static String base64(String text) {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));

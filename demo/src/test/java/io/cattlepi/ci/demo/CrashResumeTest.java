@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.crash.CrashPoint;
-import io.cattlepi.ci.fleet.WorkerState;
 import io.cattlepi.ci.peers.GitHubStandIn.RecordedStatus;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.sample.SampleRepository;
-import io.cattlepi.ci.store.Store;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,16 +42,17 @@ class CrashResumeTest {
             CrashPoint.DELETING, CrashPoint.RESETTING})
     void everyBuildEndsOnceAndEveryPiReturns(String phase) throws Exception {
         try (DemoWorld world = DemoWorld.start(dir, new DemoWorld.Options(1, PiTimings.fast(), 0, Duration.ofSeconds(60),
-                Duration.ofSeconds(10), Duration.ofSeconds(5), null))) {
+                Duration.ofSeconds(10), Duration.ofSeconds(5), null));
+             StoreView view = new StoreView(world.config().storePath())) {
             int port = world.config().httpPort();
             Process warm = controller(world, null, "warm");
             await("controller up", () -> answers(port));
-            await("Pi ready", () -> piReady(world));
+            await("Pi ready", view::allReady);
             warm.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL while idle
 
             Process crashing = controller(world, phase, "crash");
             await("controller up again", () -> answers(port));
-            await("Pi ready after the idle kill", () -> piReady(world));
+            await("Pi ready after the idle kill", view::allReady);
             SampleRepository.PullRequest pr = world.repo().openPullRequest(1, "crash at " + phase, Map.of("f", phase));
             assertEquals(202, world.deliver(port, "pull_request", world.pullRequestPayload("opened", pr)));
             assertTrue(crashing.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the controller reached " + phase);
@@ -62,13 +60,13 @@ class CrashResumeTest {
 
             Process resumed = controller(world, null, "resumed");
             try {
-                await("the build is done", () -> builds(world, pr.headSha()).stream().anyMatch(b -> b.state() == BuildState.DONE));
-                await("the Pi is ready", () -> piReady(world));
+                await("the build is done", () -> view.buildsOf(pr.headSha()).stream().anyMatch(b -> b.state() == BuildState.DONE));
+                await("the Pi is ready", view::allReady);
                 await("the message is gone", () -> world.sqs().depth(world.queueUrl()) == 0);
             } finally {
                 resumed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
-            List<Build> builds = builds(world, pr.headSha());
+            List<Build> builds = view.buildsOf(pr.headSha());
             assertEquals(1, builds.size(), "built once: " + builds);
             assertTrue(builds.get(0).messageDeleted());
             List<String> finals = world.github().statusesFor(pr.headSha()).stream().map(RecordedStatus::state)
@@ -96,18 +94,6 @@ class CrashResumeTest {
             return true;
         } catch (Exception e) {
             return false;
-        }
-    }
-
-    private static boolean piReady(DemoWorld world) {
-        try (Store store = Store.open(world.config().storePath(), Clock.systemUTC())) {
-            return store.read(tx -> tx.workers()).stream().allMatch(w -> w.state() == WorkerState.READY);
-        }
-    }
-
-    private static List<Build> builds(DemoWorld world, String sha) {
-        try (Store store = Store.open(world.config().storePath(), Clock.systemUTC())) {
-            return store.read(tx -> tx.buildsOf(DemoWorld.REPOSITORY, sha, "pull_request"));
         }
     }
 

@@ -1,9 +1,6 @@
 package io.cattlepi.ci.peers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -51,7 +48,7 @@ public final class LocalSqs implements AutoCloseable {
 
     /** Starts ElasticMQ on a free port; returns when it accepts connections. */
     public static LocalSqs start() {
-        return start(freePort());
+        return start(Ports.free());
     }
 
     public static LocalSqs start(int port) {
@@ -112,11 +109,4 @@ public final class LocalSqs implements AutoCloseable {
         server.stopAndWait();
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,15 +1,13 @@
 package io.cattlepi.ci.controller.cli;
 
 import io.cattlepi.ci.config.BuildControlConfig;
-import io.cattlepi.ci.config.ConfigException;
-import io.cattlepi.ci.config.ConfigLoader;
-import io.cattlepi.ci.config.ConfigProblem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code config check --config FILE}: validates a build-control config without starting anything. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Work with the build-control config.",
@@ -37,20 +35,14 @@ public final class ConfigCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            try {
-                BuildControlConfig config = ConfigLoader.load(file);
-                out.println(file + ": OK");
-                config.summary().forEach(line -> out.println("  " + line));
-                out.flush();
-                return 0;
-            } catch (ConfigException e) {
-                for (ConfigProblem p : e.problems()) {
-                    err.println(file + ": " + p);
-                }
-                err.flush();
+            Optional<BuildControlConfig> config = ConfigFile.load(file, spec.commandLine().getErr());
+            if (config.isEmpty()) {
                 return 2;
             }
+            out.println(file + ": OK");
+            config.get().summary().forEach(line -> out.println("  " + line));
+            out.flush();
+            return 0;
         }
     }
 }

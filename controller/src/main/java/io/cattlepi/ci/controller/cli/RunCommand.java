@@ -1,12 +1,10 @@
 package io.cattlepi.ci.controller.cli;
 
 import io.cattlepi.ci.config.BuildControlConfig;
-import io.cattlepi.ci.config.ConfigException;
-import io.cattlepi.ci.config.ConfigLoader;
-import io.cattlepi.ci.config.ConfigProblem;
 import io.cattlepi.ci.controller.run.Controller;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -30,17 +28,11 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
-        BuildControlConfig config;
-        try {
-            config = ConfigLoader.load(file);
-        } catch (ConfigException e) {
-            for (ConfigProblem p : e.problems()) {
-                err.println(file + ": " + p);
-            }
-            err.flush();
+        Optional<BuildControlConfig> loaded = ConfigFile.load(file, spec.commandLine().getErr());
+        if (loaded.isEmpty()) {
             return 2;
         }
+        BuildControlConfig config = loaded.get();
         Controller controller = Controller.start(config);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("cattlepi-ci: running %d Pis, UI on %s:%d%n", config.buildMachines().size(), config.httpHost(),

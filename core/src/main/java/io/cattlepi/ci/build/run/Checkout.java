@@ -69,7 +69,7 @@ public final class Checkout {
         List<String> fetch = new ArrayList<>(List.of("fetch", "--no-tags", "--quiet", "--", cloneUrl));
         fetch.addAll(REFSPECS);
         git(dir, env, log, cancelled, fetch.toArray(String[]::new));
-        git(dir, env, log, cancelled, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--force", "--detach", sha);
+        git(dir, env, log, cancelled, "checkout", "--quiet", "--force", "--detach", sha);
         log.note("checked out " + sha);
     }
 
@@ -80,7 +80,7 @@ public final class Checkout {
         argv.addAll(List.of(args));
         StepResult r = runner.run(argv, dir, env, gitTimeout, log, "git", cancelled);
         if (!r.ok()) {
-            throw new CheckoutException("git " + args[args[0].equals("-c") ? 2 : 0] + (r.timedOut() ? " timed out"
+            throw new CheckoutException("git " + args[0] + (r.timedOut() ? " timed out"
                     : r.cancelled() ? " cancelled" : " exited with " + r.exitCode()), null);
         }
     }

@@ -39,7 +39,7 @@ public final class StepRunner {
         ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
-        pb.redirectInput(ProcessBuilder.Redirect.from(nullFile()));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Instant start = clock.instant();
         Process p = pb.start();
         if (source.equals("out")) {
@@ -76,7 +76,7 @@ public final class StepRunner {
         tree.forEach(ProcessHandle::destroy);
         p.destroy();
         long until = System.nanoTime() + killGrace.toNanos();
-        for (ProcessHandle h : concat(tree, p.toHandle())) {
+        for (ProcessHandle h : java.util.stream.Stream.concat(tree.stream(), java.util.stream.Stream.of(p.toHandle())).toList()) {
             long left = until - System.nanoTime();
             if (left > 0) {
                 try {
@@ -91,12 +91,6 @@ public final class StepRunner {
         tree.forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         p.waitFor(killGrace.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    }
-
-    private static List<ProcessHandle> concat(List<ProcessHandle> tree, ProcessHandle root) {
-        java.util.ArrayList<ProcessHandle> all = new java.util.ArrayList<>(tree);
-        all.add(root);
-        return all;
     }
 
     private static void pump(InputStream in, BuildLog log, String source, CountDownLatch done) {
@@ -114,9 +108,5 @@ public final class StepRunner {
         }, "step-output");
         t.setDaemon(true);
         t.start();
-    }
-
-    private static java.io.File nullFile() {
-        return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
     }
 }

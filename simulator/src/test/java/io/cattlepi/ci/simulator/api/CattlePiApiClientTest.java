@@ -13,7 +13,7 @@ import io.cattlepi.ci.cattlepi.HttpCattlePiApi;
 import io.cattlepi.ci.cattlepi.ImagePackage;
 import io.cattlepi.ci.cattlepi.WorkerConfigSetup;
 import io.cattlepi.ci.config.Secret;
-import java.net.ServerSocket;
+import io.cattlepi.ci.peers.Ports;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -97,10 +97,7 @@ class CattlePiApiClientTest {
         assertEquals(CattlePiApiException.Kind.UNAVAILABLE, down.kind());
         assertTrue(down.retryable());
 
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = Ports.free(); // nothing listens there
         HttpCattlePiApi nowhere = new HttpCattlePiApi(URI.create("http://127.0.0.1:" + closedPort), new Secret(KEY),
                 Duration.ofSeconds(2));
         assertEquals(CattlePiApiException.Kind.UNAVAILABLE, assertThrows(CattlePiApiException.class,
