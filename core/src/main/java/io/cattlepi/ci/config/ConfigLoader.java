@@ -5,23 +5,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cattlepi.ci.autobuild.CronSchedule;
 import io.cattlepi.ci.fleet.RackMember;
-import java.io.ByteArrayInputStream;
+import io.cattlepi.ci.fleet.ssh.SshKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.apache.sshd.common.NamedResource;
-import org.apache.sshd.common.util.security.SecurityUtils;
 
 /**
  * Reads the build-control config: the seed's whole CattlePi device config (with
@@ -266,17 +262,11 @@ public final class ConfigLoader {
 
     private static KeyPair privateKey(ConfigFields f, byte[] text) {
         try {
-            Iterable<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName("ssh_id_rsa"),
-                    new ByteArrayInputStream(text), null);
-            Iterator<KeyPair> it = keys == null ? null : keys.iterator();
-            if (it != null && it.hasNext()) {
-                return it.next();
-            }
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            // reported below without the key's text
+            return SshKeys.parse(text, "ssh_id_rsa");
+        } catch (IllegalArgumentException e) {
+            f.problem(f.at("ssh_id_rsa"), "not a valid unencrypted private key (PEM or OpenSSH format) once decoded");
+            return null;
         }
-        f.problem(f.at("ssh_id_rsa"), "not a valid unencrypted private key (PEM or OpenSSH format) once decoded");
-        return null;
     }
 
     static Path defaultDataDir() {

@@ -3,6 +3,7 @@ package io.cattlepi.ci.engine;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildIds;
 import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.concurrent.DaemonThreads;
 import io.cattlepi.ci.fleet.FleetMonitor;
 import io.cattlepi.ci.fleet.FleetSettings;
 import io.cattlepi.ci.fleet.RackMember;
@@ -17,10 +18,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +42,11 @@ public final class Engine implements AutoCloseable {
     private final LeaseRunner runner;
     private final QueueConsumer consumer;
     private final EngineMetrics metrics = new EngineMetrics();
-    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, threads("engine-timer"));
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, DaemonThreads.named("engine-timer"));
     private final ExecutorService fleetPool;
-    private final ExecutorService buildPool = Executors.newCachedThreadPool(threads("build"));
-    private final ExecutorService settlePool = Executors.newFixedThreadPool(2, threads("settle"));
-    private final ExecutorService decisions = Executors.newSingleThreadExecutor(threads("scheduler"));
+    private final ExecutorService buildPool = Executors.newCachedThreadPool(DaemonThreads.named("build"));
+    private final ExecutorService settlePool = Executors.newFixedThreadPool(2, DaemonThreads.named("settle"));
+    private final ExecutorService decisions = Executors.newSingleThreadExecutor(DaemonThreads.named("scheduler"));
     private final AtomicBoolean passPending = new AtomicBoolean();
     private Thread consumerThread;
 
@@ -58,7 +57,7 @@ public final class Engine implements AutoCloseable {
         this.settings = settings;
         this.rack = List.copyOf(rack);
         this.scheduler = new Scheduler(store);
-        this.fleetPool = Executors.newFixedThreadPool(fleetSettings.parallelProbes(), threads("fleet"));
+        this.fleetPool = Executors.newFixedThreadPool(fleetSettings.parallelProbes(), DaemonThreads.named("fleet"));
         this.fleet = new FleetMonitor(store, ports.probe(), ports.reset(), fleetSettings, timer, fleetPool,
                 (before, after) -> {
                     if (after.state() == WorkerState.READY) {
@@ -84,7 +83,7 @@ public final class Engine implements AutoCloseable {
         fleet.syncRack(rack);
         fleet.start();
         finisher.settleAll();
-        consumerThread = threads("sqs-consumer").newThread(consumer);
+        consumerThread = DaemonThreads.named("sqs-consumer").newThread(consumer);
         consumerThread.start();
         long beat = Math.max(1000, settings.visibilityTimeout().toMillis() / 3);
         timer.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
@@ -194,15 +193,6 @@ public final class Engine implements AutoCloseable {
         if (consumerThread != null) {
             consumerThread.interrupt();
         }
-    }
-
-    private static ThreadFactory threads(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Kept for wiring code that needs the fleet (simulated-rack tests, Jenkins cloud). */

@@ -49,12 +49,17 @@ public final class Finisher {
 
     public Finisher(Store store, FolderPublisher publisher, StatusPublisher statuses, WorkQueue queue,
                     EngineSettings settings, ScheduledExecutorService timer, ExecutorService pool) {
+        this(store, publisher, statuses, queue, settings, new StatusText(settings, publisher), timer, pool);
+    }
+
+    Finisher(Store store, FolderPublisher publisher, StatusPublisher statuses, WorkQueue queue,
+             EngineSettings settings, StatusText text, ScheduledExecutorService timer, ExecutorService pool) {
         this.store = store;
         this.publisher = publisher;
         this.statuses = statuses;
         this.queue = queue;
         this.settings = settings;
-        this.text = new StatusText(settings, publisher);
+        this.text = text;
         this.timer = timer;
         this.pool = pool;
     }

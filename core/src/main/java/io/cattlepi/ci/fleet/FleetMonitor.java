@@ -100,9 +100,14 @@ public final class FleetMonitor implements AutoCloseable {
      * mid-build) makes it {@code unknown}, so it is probed before anything else.
      */
     public Worker leaseEnded(String workerId, boolean suspect, String why) {
+        return leaseEnded(workerId, null, suspect, why);
+    }
+
+    /** As {@link #leaseEnded(String, boolean, String)}, only while {@code holder} (if given) still holds the Pi. */
+    public Worker leaseEnded(String workerId, String holder, boolean suspect, String why) {
         Worker[] pair = store.write(tx -> {
             Worker w = tx.worker(workerId).orElseThrow(() -> new IllegalArgumentException("no Pi named " + workerId));
-            if (!w.state().isLeased()) {
+            if (!w.state().isLeased() || (holder != null && !holder.equals(w.buildId()))) {
                 return new Worker[] {w, w};
             }
             Worker next = suspect ? Lifecycle.lostContact(w, why, tx.now()) : Lifecycle.startReset(w, why, tx.now());
@@ -132,7 +137,6 @@ public final class FleetMonitor implements AutoCloseable {
         });
     }
 
-    /** Operator: put a Pi back; it is probed and reset before it can be leased again. */
     /** Operator: take a Pi out of the rack for good (dead hardware); undrain brings it back. */
     public Worker retire(String workerId, String why) {
         return operator(workerId, w -> {
@@ -144,6 +148,7 @@ public final class FleetMonitor implements AutoCloseable {
         });
     }
 
+    /** Operator: put a Pi back; it is probed and reset before it can be leased again. */
     public Worker undrain(String workerId) {
         Worker w = operator(workerId, before -> {
             if (before.state() != WorkerState.MAINTENANCE && before.state() != WorkerState.RETIRED) {

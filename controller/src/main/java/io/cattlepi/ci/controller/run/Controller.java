@@ -5,8 +5,7 @@ import io.cattlepi.ci.autobuild.BranchHead;
 import io.cattlepi.ci.autobuild.CronSchedule;
 import io.cattlepi.ci.build.run.RecipeSettings;
 import io.cattlepi.ci.build.run.RecipeWork;
-import io.cattlepi.ci.cattlepi.HttpCattlePiApi;
-import io.cattlepi.ci.cattlepi.WorkerConfigSetup;
+import io.cattlepi.ci.concurrent.DaemonThreads;
 import io.cattlepi.ci.config.BuildControlConfig;
 import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.controller.http.ControllerHttp;
@@ -18,12 +17,6 @@ import io.cattlepi.ci.engine.EngineSettings;
 import io.cattlepi.ci.fleet.FleetSettings;
 import io.cattlepi.ci.fleet.Observation;
 import io.cattlepi.ci.fleet.Probe;
-import io.cattlepi.ci.fleet.WorkerReset;
-import io.cattlepi.ci.fleet.hostkey.HostKeyPolicy;
-import io.cattlepi.ci.fleet.hostkey.NoHostKeyCheck;
-import io.cattlepi.ci.fleet.hostkey.PerBootPinning;
-import io.cattlepi.ci.fleet.hostkey.TrackedHostKeys;
-import io.cattlepi.ci.fleet.ssh.SshWorkerShell;
 import io.cattlepi.ci.intake.Admission;
 import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.SqsSettings;
@@ -32,6 +25,8 @@ import io.cattlepi.ci.intake.StoreAudit;
 import io.cattlepi.ci.intake.VisibilityHeartbeat;
 import io.cattlepi.ci.intake.WebhookIntake;
 import io.cattlepi.ci.metrics.MetricsReport;
+import io.cattlepi.ci.rack.RackAccess;
+import io.cattlepi.ci.rack.RackSettings;
 import io.cattlepi.ci.report.BuildPublisher;
 import io.cattlepi.ci.report.GitHubStatusPublisher;
 import io.cattlepi.ci.report.S3ArtifactStore;
@@ -141,38 +136,26 @@ public final class Controller implements AutoCloseable {
         BuildPublisher publisher = new BuildPublisher(artifacts);
         GitHubStatusPublisher statuses = new GitHubStatusPublisher(c.endpointGithub(), c.githubUser(), c.githubToken(),
                 CALL_TIMEOUT);
-        HttpCattlePiApi cattlepi = new HttpCattlePiApi(c.cattlepiApi(), c.buildersApiKey(), CALL_TIMEOUT);
-        boolean track = "track".equals(c.hostKeyPolicy());
-        SshWorkerShell shell = new SshWorkerShell(c.sshUser(), c.sshIdentity(), hostKeys(c.hostKeyPolicy(), cattlepi),
-                Duration.ofSeconds(10));
-        open.add(shell);
-        if (track && c.raspbianLocation() == null) {
-            throw new IllegalStateException("host_key_policy track needs raspbian_location: the controller installs the"
-                    + " host-key report in the workers' config when it sets that up");
-        }
-        WorkerReset.BootConfig bootConfig = c.raspbianLocation() == null ? WorkerReset.BootConfig.UNCHANGED
-                : new WorkerConfigSetup(cattlepi, c.raspbianLocation().toString(), c.sshPublicKeyLine(),
-                        track ? TrackedHostKeys.USERCODE : null);
         FleetSettings fleet = new FleetSettings(c.monitorInterval(), Duration.ofMillis(250), Duration.ofMinutes(20),
                 c.failedResetStreak(), CALL_TIMEOUT, 8);
+        RackSettings rack = new RackSettings(c.buildMachines(), c.sshUser(), c.sshIdentity(), c.sshPublicKeyLine(),
+                c.hostKeyPolicy(), c.cattlepiApi(), c.buildersApiKey(), c.raspbianLocation(), CALL_TIMEOUT, fleet);
+        RackAccess access = RackAccess.open(rack);
+        open.add(access);
         EngineSettings settings = new EngineSettings(c.workspaceDir(), c.statusContext(),
                 c.publicUrl() == null ? null : c.publicUrl().toString(), c.visibilityTimeout(), Duration.ofSeconds(5),
                 Duration.ofSeconds(20), 2, 40);
         DeliveryFilter filter = new DeliveryFilter(new HashSet<>(c.allowedRepositories()), c.pushBranches(),
                 c.buildDrafts(), c.cloneBase().toString());
-        Probe probe = new Probe(shell, CALL_TIMEOUT);
+        Probe probe = access.probe();
         EnginePorts ports = new EnginePorts(queue, new Admission(store, queue, filter, deadLetters),
                 new VisibilityHeartbeat(store, queue, c.visibilityTimeout()), statuses, publisher, work.create(c, probe),
-                probe, new WorkerReset(shell, bootConfig, CALL_TIMEOUT));
+                probe, access.reset());
         Engine engine = new Engine(store, ports, settings, fleet, c.buildMachines(), Sleeper.SYSTEM);
         open.add(engine);
         engine.start();
 
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "autobuild");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("autobuild"));
         open.add(timer::shutdownNow);
         AutobuildTrigger autobuild = new AutobuildTrigger(store, Clock.systemUTC(), ZoneId.systemDefault(),
                 CronSchedule.parse(c.autobuildSchedule()), c.repository(), c.cloneBase() + c.repository() + ".git",
@@ -183,10 +166,8 @@ public final class Controller implements AutoCloseable {
         WebhookIntake intake = c.webhookSecret() == null ? null : new WebhookIntake(c.webhookSecret(), filter, queue,
                 new StoreAudit(store), WebhookIntake.DEFAULT_MAX_BODY);
         ControllerHttp http = ControllerHttp.start(c.httpHost(), c.httpPort(), store,
-                new EngineOperations(engine, autobuild, publisher, c.workspaceDir(), "off".equals(c.hostKeyPolicy())
-                        ? List.of("host_key_policy is off: the Pis' host keys are not checked, so anything answering on a"
-                                + " Pi's address gets builds and the Pis' key. Set per-boot or track.")
-                        : List.of()),
+                new EngineOperations(engine, autobuild, publisher, c.workspaceDir(),
+                        rack.hostKeyWarning() == null ? List.of() : List.of(rack.hostKeyWarning())),
                 c.operatorToken() == null ? null : c.operatorToken().reveal(),
                 () -> health(store, engine), metrics::render,
                 routes -> {
@@ -197,18 +178,6 @@ public final class Controller implements AutoCloseable {
         open.add(http);
         log.info("controller up: {} Pis, queue {}, UI on port {}", c.buildMachines().size(), c.sqsQueue(), http.port());
         return new Controller(open, engine, http, store);
-    }
-
-    private static HostKeyPolicy hostKeys(String policy, HttpCattlePiApi cattlepi) {
-        return switch (policy) {
-            case "off" -> {
-                log.warn("*** host_key_policy off: the Pis' host keys are NOT checked; anything answering on a Pi's"
-                        + " address gets the build and its key. Use per-boot (default) or track. ***");
-                yield new NoHostKeyCheck();
-            }
-            case "track" -> new TrackedHostKeys(cattlepi);
-            default -> new PerBootPinning();
-        };
     }
 
     private static ControllerHttp.Health health(Store store, Engine engine) {
