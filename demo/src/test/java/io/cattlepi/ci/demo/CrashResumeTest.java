@@ -10,6 +10,7 @@ import io.cattlepi.ci.peers.GitHubStandIn.RecordedStatus;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.sample.SampleRepository;
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +55,12 @@ class CrashResumeTest {
             await("controller up again", () -> answers(port));
             await("Pi ready after the idle kill", view::allReady);
             SampleRepository.PullRequest pr = world.repo().openPullRequest(1, "crash at " + phase, Map.of("f", phase));
-            assertEquals(202, world.deliver(port, "pull_request", world.pullRequestPayload("opened", pr)));
+            try {
+                assertEquals(202, world.deliver(port, "pull_request", world.pullRequestPayload("opened", pr)));
+            } catch (IOException e) {
+                // Queued already: the consumer took the message and halted before this response was written.
+                assertEquals(CrashPoint.QUEUED, phase, "only the queued crash can cut the webhook's answer: " + e);
+            }
             assertTrue(crashing.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the controller reached " + phase);
             assertEquals(137, crashing.exitValue());
 
