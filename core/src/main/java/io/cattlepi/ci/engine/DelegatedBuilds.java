@@ -3,6 +3,7 @@ package io.cattlepi.ci.engine;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.build.run.FileTrees;
 import io.cattlepi.ci.concurrent.DaemonThreads;
 import io.cattlepi.ci.intake.MessageAdmission;
 import io.cattlepi.ci.intake.VisibilityHeartbeat;
@@ -69,6 +70,7 @@ public final class DelegatedBuilds implements AutoCloseable {
     private final ExecutorService settlePool = Executors.newFixedThreadPool(2, DaemonThreads.named("delegated-settle"));
     private final ExecutorService handOvers = Executors.newSingleThreadExecutor(DaemonThreads.named("delegated-handover"));
     private final AtomicBoolean passPending = new AtomicBoolean();
+    private volatile Runnable afterSettle = () -> { };
     private Thread consumerThread;
 
     /** @param maxWaiting how many builds may wait for the front end (scheduled, not yet running) at once */
@@ -83,6 +85,7 @@ public final class DelegatedBuilds implements AutoCloseable {
         this.text = new StatusText(settings, publisher, b -> runUrl(b.id()).orElse(null));
         this.heartbeat = new VisibilityHeartbeat(store, queue, settings.visibilityTimeout());
         this.finisher = new Finisher(store, publisher, statuses, queue, settings, text, timer, settlePool);
+        finisher.afterSettle(this::settled);
         this.consumer = new QueueConsumer(queue, admission, () -> Math.max(0, maxWaiting - waiting()), () -> {
             handOverSoon();
             finisher.settleAll();
@@ -103,7 +106,17 @@ public final class DelegatedBuilds implements AutoCloseable {
 
     /** Calls back after each build is settled (tests wait on it). */
     public void afterSettle(Runnable r) {
-        finisher.afterSettle(r);
+        this.afterSettle = r;
+    }
+
+    /** The front end keeps its own copy of the log and artifacts; the published folder is not needed any more. */
+    private void settled(String buildId) {
+        try {
+            FileTrees.delete(settings.workspaces().resolve(buildId));
+        } catch (IOException e) {
+            log.warn("build {}: its folder could not be deleted: {}", buildId, e.getMessage());
+        }
+        afterSettle.run();
     }
 
     public void handOverSoon() {

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ public final class Finisher {
     private final Backoff backoff = Backoff.exponential(Duration.ofSeconds(2), Duration.ofMinutes(10));
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
-    private volatile Runnable afterSettle = () -> { };
+    private volatile Consumer<String> afterSettle = id -> { };
 
     public Finisher(Store store, FolderPublisher publisher, StatusPublisher statuses, WorkQueue queue,
                     EngineSettings settings, ScheduledExecutorService timer, ExecutorService pool) {
@@ -64,8 +65,8 @@ public final class Finisher {
         this.pool = pool;
     }
 
-    /** Called after each build reached {@code done} (tests and the UI wait on it). */
-    public void afterSettle(Runnable r) {
+    /** Called with the build id after each build reached {@code done} (tests and the UI wait on it). */
+    public void afterSettle(Consumer<String> r) {
         this.afterSettle = r;
     }
 
@@ -151,7 +152,7 @@ public final class Finisher {
         }
         update(buildId, x -> x.withState(BuildState.DONE, x.description()));
         failures.remove(buildId);
-        afterSettle.run();
+        afterSettle.accept(buildId);
     }
 
     private Build update(String buildId, java.util.function.UnaryOperator<Build> change) {

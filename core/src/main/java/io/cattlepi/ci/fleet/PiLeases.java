@@ -2,6 +2,8 @@ package io.cattlepi.ci.fleet;
 
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -70,12 +72,15 @@ public final class PiLeases {
      * Gives back every Pi held by one of this front end's holders (names starting with
      * {@code prefix}) that is no longer alive: after a restart or a crash nothing stays leased.
      *
+     * @param minAge only leases older than this: a holder just leased may not be visible to the
+     *               front end yet (Jenkins adds a provisioned node a few seconds later)
      * @return the Pis given back
      */
-    public List<Worker> reap(String prefix, Set<String> alive, String why) {
+    public List<Worker> reap(String prefix, Set<String> alive, Duration minAge, String why) {
+        Instant leasedBefore = store.clock().instant().minus(minAge);
         List<Worker> orphans = store.read(tx -> tx.workers().stream()
                 .filter(w -> w.state().isLeased() && w.buildId() != null && w.buildId().startsWith(prefix)
-                        && !alive.contains(w.buildId()))
+                        && !alive.contains(w.buildId()) && w.stateSince().isBefore(leasedBefore))
                 .toList());
         List<Worker> released = new ArrayList<>();
         for (Worker w : orphans) {

@@ -1,6 +1,7 @@
 package io.cattlepi.ci.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -169,6 +170,7 @@ class DelegatedBuildsTest {
                 URI.create(artifacts.publicUrl(b.id() + "/build.log"))).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals("make test_noop\nok\n", log.body());
+        assertFalse(Files.exists(dir.resolve("work").resolve(b.id())), "the published folder is deleted once settled");
         Build done = desk.build(b.id()).orElseThrow();
         assertEquals(BuildState.DONE, done.state());
         assertTrue(done.messageDeleted(), "the message is deleted only now that the run is settled");

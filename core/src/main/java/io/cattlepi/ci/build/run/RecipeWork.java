@@ -79,7 +79,7 @@ public final class RecipeWork implements BuildWork {
         Build b = lease.build();
         Worker pi = lease.worker();
         Path work = settings.workRoot().resolve(b.id());
-        deleteTree(work);
+        FileTrees.delete(work);
         Path home = work.resolve("home");
         Path src = work.resolve("src");
         Files.createDirectories(home);
@@ -95,7 +95,7 @@ public final class RecipeWork implements BuildWork {
             log.note("result: " + outcome.result().wireName() + " (" + outcome.description() + ")");
             keepArtifacts(src, folder, log);
         } finally {
-            deleteTree(work);
+            FileTrees.delete(work);
         }
         writeResult(folder, outcome, done);
         return outcome;
@@ -191,25 +191,6 @@ public final class RecipeWork implements BuildWork {
                     Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
                     log.note("artifact: " + from.relativize(file) + " (" + attrs.size() + " bytes)");
                 }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
                 return FileVisitResult.CONTINUE;
             }
         });
