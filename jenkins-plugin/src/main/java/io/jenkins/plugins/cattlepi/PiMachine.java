@@ -1,0 +1,114 @@
+package io.jenkins.plugins.cattlepi;
+
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.AbstractDescribableImpl;
+import hudson.model.Descriptor;
+import hudson.model.labels.LabelAtom;
+import hudson.util.FormValidation;
+import io.cattlepi.ci.fleet.RackMember;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/** One Pi of the rack: its name, where to reach it, its MAC (the CattlePi API's device id) and labels. */
+public class PiMachine extends AbstractDescribableImpl<PiMachine> {
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+    static final Pattern MAC = Pattern.compile("([0-9a-f]{2}:){5}[0-9a-f]{2}");
+
+    private final String name;
+    private final String host;
+    private final String mac;
+    private int port = 22;
+    private String labels = "";
+
+    @DataBoundConstructor
+    public PiMachine(String name, String host, String mac) {
+        this.name = Util.fixEmptyAndTrim(name);
+        this.host = Util.fixEmptyAndTrim(host);
+        this.mac = mac == null ? null : mac.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** @throws IllegalArgumentException naming the bad field */
+    RackMember member() {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("Pi name \"" + name + "\" must be letters, digits, '.', '_' or '-'");
+        }
+        if (host == null) {
+            throw new IllegalArgumentException("Pi " + name + " has no host");
+        }
+        if (mac == null || !MAC.matcher(mac).matches()) {
+            throw new IllegalArgumentException("Pi " + name + ": MAC \"" + mac + "\" is not like b8:27:eb:00:00:01");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("Pi " + name + ": port " + port + " is out of range");
+        }
+        return new RackMember(name, host, port, mac);
+    }
+
+    /** The cloud's labels plus this Pi's own. */
+    Set<LabelAtom> labelAtoms(String cloudLabels) {
+        return LabelAtom.parse(Util.fixNull(cloudLabels) + " " + Util.fixNull(labels));
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getHost() {
+        return host;
+    }
+
+    public String getMac() {
+        return mac;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    @DataBoundSetter
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    public String getLabels() {
+        return labels;
+    }
+
+    @DataBoundSetter
+    public void setLabels(String labels) {
+        this.labels = Util.fixNull(labels).trim();
+    }
+
+    @Extension
+    @Symbol("pi")
+    public static class DescriptorImpl extends Descriptor<PiMachine> {
+        @Override
+        public String getDisplayName() {
+            return "Raspberry Pi";
+        }
+
+        @POST
+        public FormValidation doCheckName(@QueryParameter String value) {
+            return NAME.matcher(Util.fixNull(value).trim()).matches() ? FormValidation.ok()
+                    : FormValidation.error("Letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+
+        @POST
+        public FormValidation doCheckMac(@QueryParameter String value) {
+            return MAC.matcher(Util.fixNull(value).trim().toLowerCase(java.util.Locale.ROOT)).matches()
+                    ? FormValidation.ok() : FormValidation.error("Expected a MAC like b8:27:eb:00:00:01");
+        }
+
+        @POST
+        public FormValidation doCheckHost(@QueryParameter String value) {
+            return Util.fixEmptyAndTrim(value) == null ? FormValidation.error("The Pi's address is needed")
+                    : FormValidation.ok();
+        }
+    }
+}
