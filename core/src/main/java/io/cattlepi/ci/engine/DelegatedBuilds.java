@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -70,6 +72,8 @@ public final class DelegatedBuilds implements AutoCloseable {
     private final ExecutorService settlePool = Executors.newFixedThreadPool(2, DaemonThreads.named("delegated-settle"));
     private final ExecutorService handOvers = Executors.newSingleThreadExecutor(DaemonThreads.named("delegated-handover"));
     private final AtomicBoolean passPending = new AtomicBoolean();
+    /** Committed {@code scheduled} but not yet given to the front end: not lost, only in flight. */
+    private final Set<String> handingOver = ConcurrentHashMap.newKeySet();
     private volatile Runnable afterSettle = () -> { };
     private Thread consumerThread;
 
@@ -136,23 +140,33 @@ public final class DelegatedBuilds implements AutoCloseable {
                 .filter(b -> !Scheduler.AUTOBUILD_EVENT.equals(b.event()))
                 .toList();
         for (Build b : queued) {
-            Optional<Build> claimed = change(b.id(), BuildState.QUEUED, x -> x.withState(BuildState.SCHEDULED,
-                    "handed to the front end"));
-            if (claimed.isEmpty()) {
-                continue;
-            }
-            String page = runner.page(claimed.get());
-            if (page != null) {
-                note(b.id(), RUN_URL, page);
-            }
-            // Before the run exists, so this never overwrites the run's own "Building on" status.
-            pending(claimed.get(), "Queued, waiting for a Pi");
+            handingOver.add(b.id());
             try {
-                runner.schedule(claimed.get());
-            } catch (Exception e) {
-                log.warn("build {}: the front end could not start it: {}", b.id(), e.getMessage());
-                finished(b.id(), BuildResult.ERROR, "could not start: " + e.getMessage());
+                handOver(b);
+            } finally {
+                handingOver.remove(b.id());
             }
+        }
+    }
+
+    /** Claims one build ({@code scheduled}, committed), posts its pending status, then gives it to the front end. */
+    private void handOver(Build b) {
+        Optional<Build> claimed = change(b.id(), BuildState.QUEUED, x -> x.withState(BuildState.SCHEDULED,
+                "handed to the front end"));
+        if (claimed.isEmpty()) {
+            return;
+        }
+        String page = runner.page(claimed.get());
+        if (page != null) {
+            note(b.id(), RUN_URL, page);
+        }
+        // Before the run exists, so this never overwrites the run's own "Building on" status.
+        pending(claimed.get(), "Queued, waiting for a Pi");
+        try {
+            runner.schedule(claimed.get());
+        } catch (Exception e) {
+            log.warn("build {}: the front end could not start it: {}", b.id(), e.getMessage());
+            finished(b.id(), BuildResult.ERROR, "could not start: " + e.getMessage());
         }
     }
 
@@ -195,9 +209,14 @@ public final class DelegatedBuilds implements AutoCloseable {
         consumer.capacityMayHaveChanged();
     }
 
-    /** Builds handed over and not finished: the front end checks each still has a queue item or run. */
+    /**
+     * Builds handed over and not finished, except one being handed over right now: the front end
+     * checks each still has a queue item or run.
+     */
     public List<Build> unsettled() {
-        return store.read(tx -> tx.buildsIn(BuildState.SCHEDULED, BuildState.RUNNING));
+        return store.read(tx -> tx.buildsIn(BuildState.SCHEDULED, BuildState.RUNNING)).stream()
+                .filter(b -> !handingOver.contains(b.id()))
+                .toList();
     }
 
     /**

@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,8 @@ class DelegatedBuildsTest {
     private final LinkedBlockingQueue<Build> handedOver = new LinkedBlockingQueue<>();
     private final Semaphore settled = new Semaphore(0);
     private volatile String refusal;
+    private volatile CountDownLatch gate;
+    private final CountDownLatch inSchedule = new CountDownLatch(1);
 
     @BeforeAll
     static void peers() throws Exception {
@@ -111,6 +114,10 @@ class DelegatedBuildsTest {
                     public void schedule(Build build) throws Exception {
                         if (refusal != null) {
                             throw new Exception(refusal);
+                        }
+                        if (gate != null) {
+                            inSchedule.countDown();
+                            gate.await();
                         }
                         handedOver.add(build);
                     }
@@ -203,6 +210,19 @@ class DelegatedBuildsTest {
         awaitSettled();
         assertEquals(BuildResult.ERROR, desk.build(b.id()).orElseThrow().result());
         assertNull(handedOver.poll(2, TimeUnit.SECONDS), "not a third time (max runs 2)");
+    }
+
+    @Test
+    void aBuildBeingHandedOverIsNotCountedAsLost() throws Exception {
+        gate = new CountDownLatch(1);
+        queue.send(new String(WebhookFixtures.pullRequest("opened", 6, "5555555555555555555555555555555555555555"),
+                StandardCharsets.UTF_8), Map.of(QueuedMessage.EVENT, "pull_request", QueuedMessage.DELIVERY, "d-gate"));
+        assertTrue(inSchedule.await(30, TimeUnit.SECONDS), "the front end is starting it");
+        assertEquals(List.of(), desk.unsettled(), "scheduled in the store, but still in the front end's hands");
+        gate.countDown();
+        Build b = handedOver.poll(30, TimeUnit.SECONDS);
+        assertNotNull(b);
+        assertEquals(List.of(b.id()), desk.unsettled().stream().map(Build::id).toList());
     }
 
     @Test

@@ -4,6 +4,8 @@ import hudson.Extension;
 import hudson.model.Node;
 import hudson.model.PeriodicWork;
 import hudson.model.Run;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
 import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.rack.Rack;
 import java.time.Duration;
@@ -32,14 +34,17 @@ public class OrphanReaper extends PeriodicWork {
 
     @Override
     protected void doRun() {
-        for (PiCloud cloud : Jenkins.get().clouds.getAll(PiCloud.class)) {
-            try {
-                reap(cloud, RackRuntimes.of(cloud));
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Pi cloud " + cloud.name + ": " + e.getMessage());
+        // As the system: the queue and the runs must be seen whatever their permissions.
+        try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
+            for (PiCloud cloud : Jenkins.get().clouds.getAll(PiCloud.class)) {
+                try {
+                    reap(cloud, RackRuntimes.of(cloud));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Pi cloud " + cloud.name + ": " + e.getMessage());
+                }
             }
+            QueueDesks.get().reconcile();
         }
-        QueueDesks.get().reconcile();
     }
 
     private static void reap(PiCloud cloud, Rack rack) {

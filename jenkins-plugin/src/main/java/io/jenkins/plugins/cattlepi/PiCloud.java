@@ -68,14 +68,38 @@ public class PiCloud extends Cloud {
     @DataBoundConstructor
     public PiCloud(String name, List<PiMachine> machines) {
         super(name);
-        this.machines = machines == null ? List.of() : List.copyOf(machines);
+        this.machines = machines == null ? new ArrayList<>() : new ArrayList<>(machines);
+    }
+
+    /** XStream skips constructors and initializers: a field missing from an older save gets its default here. */
+    protected Object readResolve() {
+        if (machines == null) {
+            machines = new ArrayList<>();
+        }
+        if (labelString == null) {
+            labelString = "cattlepi";
+        }
+        if (cattlepiApiUrl == null) {
+            cattlepiApiUrl = "https://api.cattlepi.com";
+        }
+        if (hostKeyPolicy == null) {
+            hostKeyPolicy = "per-boot";
+        }
+        if (idleMinutes < 1) {
+            idleMinutes = 10;
+        }
+        if (failedResetStreak < 1) {
+            failedResetStreak = 3;
+        }
+        return this;
     }
 
     // ---- provisioning
 
+    /** Only for labelled work: Pi nodes are exclusive, so a job without a label could never use one. */
     @Override
     public boolean canProvision(CloudState state) {
-        return machines.stream().anyMatch(m -> matches(state.getLabel(), m));
+        return state.getLabel() != null && machines.stream().anyMatch(m -> matches(state.getLabel(), m));
     }
 
     /** Never more nodes than eligible Pis are ready; each node holds its Pi from this moment. */
@@ -117,7 +141,7 @@ public class PiCloud extends Cloud {
     }
 
     private boolean matches(Label label, PiMachine m) {
-        return label == null || label.matches(m.labelAtoms(labelString));
+        return label != null && label.matches(m.labelAtoms(labelString));
     }
 
     private Optional<PiMachine> machine(String id) {

@@ -7,6 +7,7 @@ import hudson.model.Descriptor;
 import hudson.model.labels.LabelAtom;
 import hudson.util.FormValidation;
 import io.cattlepi.ci.fleet.RackMember;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.jenkinsci.Symbol;
@@ -30,7 +31,17 @@ public class PiMachine extends AbstractDescribableImpl<PiMachine> {
     public PiMachine(String name, String host, String mac) {
         this.name = Util.fixEmptyAndTrim(name);
         this.host = Util.fixEmptyAndTrim(host);
-        this.mac = mac == null ? null : mac.trim().toLowerCase(java.util.Locale.ROOT);
+        this.mac = mac == null ? null : mac.trim().toLowerCase(Locale.ROOT);
+    }
+
+    protected Object readResolve() {
+        if (port == 0) {
+            port = 22;
+        }
+        if (labels == null) {
+            labels = "";
+        }
+        return this;
     }
 
     /** @throws IllegalArgumentException naming the bad field */
@@ -101,7 +112,7 @@ public class PiMachine extends AbstractDescribableImpl<PiMachine> {
 
         @POST
         public FormValidation doCheckMac(@QueryParameter String value) {
-            return MAC.matcher(Util.fixNull(value).trim().toLowerCase(java.util.Locale.ROOT)).matches()
+            return MAC.matcher(Util.fixNull(value).trim().toLowerCase(Locale.ROOT)).matches()
                     ? FormValidation.ok() : FormValidation.error("Expected a MAC like b8:27:eb:00:00:01");
         }
 

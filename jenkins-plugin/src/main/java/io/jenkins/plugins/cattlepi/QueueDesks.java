@@ -55,6 +55,8 @@ public class QueueDesks {
     private static final int RECENT_RUNS = 100;
 
     private final Map<String, Desk> desks = new ConcurrentHashMap<>();
+    /** Builds with neither queue item nor run at the last check; lost if still so at the next (the queue view lags). */
+    private final Set<String> missing = ConcurrentHashMap.newKeySet();
     /** Jobs whose queue could not be opened yet (configuration incomplete); retried every minute. */
     private final Map<String, Set<String>> waiting = new ConcurrentHashMap<>();
 
@@ -243,7 +245,8 @@ public class QueueDesks {
 
     /**
      * Checks every handed-over build still has a queue item or a run: a run that finished while its
-     * report was missed is reported now, a build with neither is lost (handed over again once, then error).
+     * report was missed is reported now; a build with neither at two checks in a row is lost (handed
+     * over again once, then error).
      */
     synchronized void reconcile() {
         for (Map.Entry<String, Set<String>> w : Map.copyOf(waiting).entrySet()) {
@@ -259,7 +262,11 @@ public class QueueDesks {
                     if (!run.get().isBuilding() && !run.get().isLogUpdated()) {
                         SqsRunListener.report(builds, run.get(), b.id());
                     }
-                } else if (!queued(b.id())) {
+                    missing.remove(b.id());
+                } else if (queued(b.id())) {
+                    missing.remove(b.id());
+                } else if (!missing.add(b.id())) {
+                    missing.remove(b.id());
                     builds.lost(b.id(), "Jenkins has neither a queue item nor a run for it");
                 }
             }

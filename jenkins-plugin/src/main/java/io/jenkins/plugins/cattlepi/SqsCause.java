@@ -29,6 +29,7 @@ public class SqsCause extends Cause {
     @Override
     public String getShortDescription() {
         String what = prNumber == null ? "push" : "pull request #" + prNumber;
-        return "Started by GitHub delivery " + deliveryId + " via SQS (" + what + ", " + sha.substring(0, 7) + ")";
+        String delivery = deliveryId == null ? "a GitHub delivery" : "GitHub delivery " + deliveryId;
+        return "Started by " + delivery + " via SQS (" + what + ", " + sha.substring(0, 7) + ")";
     }
 }

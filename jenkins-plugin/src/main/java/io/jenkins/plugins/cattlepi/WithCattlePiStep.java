@@ -70,6 +70,9 @@ public class WithCattlePiStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
+        if (label == null) {
+            throw new AbortException("withCattlePi needs the label of the Pis to lease, e.g. withCattlePi('cattlepi') { ... }");
+        }
         Run<?, ?> run = context.get(Run.class);
         return new Execution(context, label, timeoutMinutes,
                 PREFIX + run.getExternalizableId() + "|" + UUID.randomUUID().toString().substring(0, 8));
@@ -110,7 +113,7 @@ public class WithCattlePiStep extends Step {
 
         private synchronized void tryLease() {
             try {
-                Label wanted = label == null ? null : Label.get(label);
+                Label wanted = Label.get(label);
                 for (PiCloud cloud : Jenkins.get().clouds.getAll(PiCloud.class)) {
                     if (!cloud.canProvision(new hudson.slaves.Cloud.CloudState(wanted, 0))) {
                         continue;
