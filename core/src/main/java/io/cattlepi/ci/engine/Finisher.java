@@ -5,12 +5,15 @@ import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.crash.CrashPoint;
 import io.cattlepi.ci.intake.QueueException;
 import io.cattlepi.ci.intake.WorkQueue;
+import io.cattlepi.ci.report.BuildPublisher;
 import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.report.ReportException;
 import io.cattlepi.ci.report.StatusPublisher;
 import io.cattlepi.ci.retry.Backoff;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,6 +115,9 @@ public final class Finisher {
         }
         boolean giveUp = failures.getOrDefault(buildId, 0) >= settings.settleAttempts();
         Path folder = settings.workspaces().resolve(buildId);
+        if (!Files.isDirectory(folder)) {
+            neverRan(b, folder);
+        }
         if (Files.isDirectory(folder)) {
             CrashPoint.reach(CrashPoint.UPLOADING);
             try {
@@ -153,6 +159,20 @@ public final class Finisher {
         update(buildId, x -> x.withState(BuildState.DONE, x.description()));
         failures.remove(buildId);
         afterSettle.accept(buildId);
+    }
+
+    /**
+     * A build that ends without having run (superseded, refused, lost) still gets a log saying why,
+     * so the status's link to its published page never points at nothing.
+     */
+    private static void neverRan(Build b, Path folder) {
+        try {
+            Files.createDirectories(folder);
+            Files.writeString(folder.resolve(BuildPublisher.LOG_NAME), "build " + b.id() + " ended without running: "
+                    + b.description() + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            log.warn("build {}: cannot write its log: {}", b.id(), e.getMessage());
+        }
     }
 
     private Build update(String buildId, java.util.function.UnaryOperator<Build> change) {

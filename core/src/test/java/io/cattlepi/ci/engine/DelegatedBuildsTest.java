@@ -173,10 +173,7 @@ class DelegatedBuildsTest {
         GitHubStandIn.RecordedStatus last = statuses(sha).get(statuses(sha).size() - 1);
         assertEquals("success", last.state());
         assertEquals(RUN_PAGE, last.targetUrl());
-        HttpResponse<String> log = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(artifacts.publicUrl(b.id() + "/build.log"))).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals("make test_noop\nok\n", log.body());
+        assertEquals("make test_noop\nok\n", fetch(artifacts.publicUrl(b.id() + "/build.log")));
         assertFalse(Files.exists(dir.resolve("work").resolve(b.id())), "the published folder is deleted once settled");
         Build done = desk.build(b.id()).orElseThrow();
         assertEquals(BuildState.DONE, done.state());
@@ -235,5 +232,14 @@ class DelegatedBuildsTest {
         GitHubStandIn.RecordedStatus last = statuses(sha).get(statuses(sha).size() - 1);
         assertEquals("error", last.state());
         assertEquals("could not start: no job takes builds from this queue", last.description());
+        Build refused = store.read(tx -> tx.recentBuilds(1)).get(0);
+        assertEquals("build " + refused.id() + " ended without running: could not start: no job takes builds from"
+                + " this queue\n", fetch(artifacts.publicUrl(refused.id() + "/build.log")),
+                "the status's page explains, instead of pointing at nothing");
+    }
+
+    private static String fetch(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 }
