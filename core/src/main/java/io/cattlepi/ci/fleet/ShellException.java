@@ -8,6 +8,8 @@ public final class ShellException extends Exception {
         UNREACHABLE,
         /** The Pi's host key is not the one the policy accepts: maybe an impostor. */
         HOST_KEY_REJECTED,
+        /** The policy cannot tell yet (the Pi's report of its new key has not arrived); not flagged. */
+        HOST_KEY_UNCONFIRMED,
         /** The Pi did not accept our key. */
         AUTH_FAILED,
         /** The command did not finish within its timeout. */

@@ -4,9 +4,14 @@ import io.cattlepi.ci.cattlepi.CattlePiApi;
 import io.cattlepi.ci.cattlepi.CattlePiApiException;
 import io.cattlepi.ci.cattlepi.TrackEvent;
 import io.cattlepi.ci.fleet.Worker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -15,6 +20,8 @@ import java.util.stream.Collectors;
  * {@code POST /track/{mac}}, over the API-key-authenticated channel. A key is accepted only if it
  * is in the Pi's latest report, i.e. it belongs to the Pi's current boot. Needs each Pi's MAC.
  * A Pi that has never reported is trusted on first use: its first reset installs the report.
+ * On a real Pi SSH can be up before the report is sent, so a key not reported yet is only
+ * "not yet" for a grace period (nothing is sent to the host meanwhile); after that it is rejected.
  */
 public final class TrackedHostKeys implements HostKeyPolicy {
     /** Prefix of the track entries the usercode writes. */
@@ -37,10 +44,25 @@ public final class TrackedHostKeys implements HostKeyPolicy {
               --data "{\\"info\\":\\"cattlepi-ci hostkey $(echo $fps)\\"}" "$CATTLEPI_BASE/track/$CATTLEPI_ID" || true
             """;
 
+    /** How long a fresh boot's key may wait for the Pi's report before it counts as an impostor's. */
+    public static final Duration REPORT_GRACE = Duration.ofMinutes(3);
+
+    private record Unreported(String fingerprint, Instant since) {
+    }
+
     private final CattlePiApi api;
+    private final Clock clock;
+    private final Duration grace;
+    private final Map<String, Unreported> unreported = new ConcurrentHashMap<>();
 
     public TrackedHostKeys(CattlePiApi api) {
+        this(api, Clock.systemUTC(), REPORT_GRACE);
+    }
+
+    public TrackedHostKeys(CattlePiApi api, Clock clock, Duration grace) {
         this.api = api;
+        this.clock = clock;
+        this.grace = grace;
     }
 
     @Override
@@ -59,15 +81,30 @@ public final class TrackedHostKeys implements HostKeyPolicy {
             if (info.startsWith(REPORT)) {
                 Set<String> reported = Arrays.stream(info.substring(REPORT.length()).trim().split("\\s+"))
                         .collect(Collectors.toSet());
-                return reported.contains(fingerprint)
-                        ? Verdict.accept("reported by the Pi at its boot at " + log.get(i).at())
-                        : Verdict.reject("host key " + fingerprint + " is not the one the Pi reported for its current boot ("
-                                + String.join(" ", reported) + ")");
+                if (reported.contains(fingerprint)) {
+                    unreported.remove(worker.mac());
+                    return Verdict.accept("reported by the Pi at its boot at " + log.get(i).at());
+                }
+                return unreported(worker, fingerprint, reported);
             }
         }
         // Never reported: the report is installed by the first reset, which needs this login.
         // Trust on first use until then; from the first report on, only reported keys pass.
         return Verdict.accept("no report from this Pi yet: trusted on first use until its first reset installs the report");
+    }
+
+    /** A key the latest report does not list: the report of a new boot may still be on its way. */
+    private Verdict unreported(Worker worker, String fingerprint, Set<String> reported) {
+        Instant now = clock.instant();
+        Unreported seen = unreported.compute(worker.mac(), (mac, old) ->
+                old != null && old.fingerprint().equals(fingerprint) ? old : new Unreported(fingerprint, now));
+        Duration waited = Duration.between(seen.since(), now);
+        if (waited.compareTo(grace) < 0) {
+            return Verdict.notYet("host key " + fingerprint + " is not reported yet; waiting up to " + grace.toSeconds()
+                    + " s for the Pi's report of this boot");
+        }
+        return Verdict.reject("host key " + fingerprint + " is not the one the Pi reported for its current boot ("
+                + String.join(" ", reported) + "), " + waited.toSeconds() + " s after it was first presented");
     }
 
     @Override

@@ -83,8 +83,8 @@ public final class SshWorkerShell implements WorkerShell, AutoCloseable {
         } catch (IOException e) {
             session.close(true);
             if (attempt.verdict != null && !attempt.verdict.accepted()) {
-                throw new ShellException(Kind.HOST_KEY_REJECTED, describe(worker) + ": " + attempt.verdict.reason(),
-                        attempt.presented, e);
+                throw new ShellException(attempt.verdict.undecided() ? Kind.HOST_KEY_UNCONFIRMED : Kind.HOST_KEY_REJECTED,
+                        describe(worker) + ": " + attempt.verdict.reason(), attempt.presented, e);
             }
             if (attempt.presented == null) {
                 // No key exchange: the port accepted TCP but never spoke SSH (a hung Pi) or dropped us.

@@ -9,11 +9,13 @@ import java.util.List;
  * Faults on demand from a command line (the {@code simulate} command reads them from stdin), one
  * per line: {@code power-loss PI SECONDS}, {@code hang PI}, {@code unhang PI}, {@code boot-loop PI on|off},
  * {@code change-host-key PI}, {@code refuse-auth PI on|off}, {@code slow-link PI MILLIS},
- * {@code reboot PI}, {@code api-down on|off}.
+ * {@code late-report PI MILLIS} (usercode runs that long after SSH is up), {@code reboot PI},
+ * {@code api-down on|off}.
  */
 public final class FaultCommand {
     public static final String USAGE = "power-loss PI SECONDS | hang PI | unhang PI | boot-loop PI on|off"
-            + " | change-host-key PI | refuse-auth PI on|off | slow-link PI MILLIS | reboot PI | api-down on|off";
+            + " | change-host-key PI | refuse-auth PI on|off | slow-link PI MILLIS | late-report PI MILLIS | reboot PI"
+            + " | api-down on|off";
 
     private final PiRack rack;
     private final CattlePiApiServer api;
@@ -40,6 +42,7 @@ public final class FaultCommand {
             case "change-host-key" -> pi.changeHostKey();
             case "refuse-auth" -> pi.refuseAuth(onOff(w, 2));
             case "slow-link" -> pi.slowLink(Duration.ofMillis(number(w, 2)));
+            case "late-report" -> pi.lateUsercode(Duration.ofMillis(number(w, 2)));
             case "reboot" -> pi.reboot();
             default -> throw new IllegalArgumentException("unknown fault \"" + verb + "\"; expected " + USAGE);
         }

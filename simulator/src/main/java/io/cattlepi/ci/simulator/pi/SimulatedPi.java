@@ -79,6 +79,7 @@ public final class SimulatedPi implements AutoCloseable {
     private volatile boolean bootLoop;
     private volatile boolean refuseAuth;
     private volatile Duration slowLink = Duration.ZERO;
+    private volatile Duration lateUsercode = Duration.ZERO;
     private volatile ServerSocket hangSocket;
 
     SimulatedPi(String name, String mac, String host, Path root, String apiUrl, String apiKey, PiTimings timings,
@@ -216,6 +217,11 @@ public final class SimulatedPi implements AutoCloseable {
         hostKey = newHostKey();
     }
 
+    /** Usercode runs this long after SSH is up, as on a real Pi where sshd may start first. */
+    public void lateUsercode(Duration after) {
+        lateUsercode = after;
+    }
+
     public void refuseAuth(boolean on) {
         refuseAuth = on;
     }
@@ -260,13 +266,19 @@ public final class SimulatedPi implements AutoCloseable {
             write("proc/cmdline", cattlepi
                     ? "console=tty1 root=/dev/ram0 boot=cattlepi cattlepi_base=" + apiUrl + " quiet\n"
                     : "console=tty1 root=PARTUUID=6c586e13-02 rootfstype=ext4 elevator=deadline rootwait quiet\n", false);
-            runUsercode(config);
+            Duration late = lateUsercode;
+            if (late.isZero()) {
+                runUsercode(config);
+            }
             synchronized (this) {
                 if (gen != generation.get()) {
                     return;
                 }
                 ssh.acceptor().bind(new InetSocketAddress(host, port));
                 state = cattlepi ? State.CATTLEPI : State.STOCK;
+            }
+            if (!late.isZero()) {
+                timer.schedule(() -> runUsercode(config), late.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (IOException e) {
             log.warn("Pi {} failed to come up: {}", name, e.getMessage());

@@ -1,6 +1,7 @@
 package io.cattlepi.ci.simulator.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cattlepi.ci.cattlepi.HttpCattlePiApi;
@@ -18,11 +19,13 @@ import io.cattlepi.ci.fleet.ssh.SshWorkerShell;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.RackFixture;
 import io.cattlepi.ci.simulator.pi.SimulatedPi;
+import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,7 +58,7 @@ class TrackedHostKeysTest {
         store = Store.open(dir.resolve("fleet.db"), Clock.systemUTC());
         HttpCattlePiApi api = new HttpCattlePiApi(URI.create(fixture.api().url()), new Secret(RackFixture.API_KEY),
                 Duration.ofSeconds(5));
-        shell = new SshWorkerShell("pi", fixture.clientKey(), new TrackedHostKeys(api), Duration.ofSeconds(3));
+        shell = new SshWorkerShell("pi", fixture.clientKey(), new TrackedHostKeys(api, Clock.systemUTC(), Duration.ofSeconds(3)), Duration.ofSeconds(3));
         timer = Executors.newScheduledThreadPool(1);
         pool = Executors.newFixedThreadPool(4);
         WorkerConfigSetup setup = new WorkerConfigSetup(api, fixture.api().url() + RackFixture.RASPBIAN_PATH,
@@ -120,5 +123,20 @@ class TrackedHostKeysTest {
         monitor.wake("pi-2");
         assertTrue(awaitState("pi-2", WorkerState.MAINTENANCE));
         assertTrue(worker("pi-2").reason().contains("not the one the Pi reported"), worker("pi-2").reason());
+    }
+
+    @Test
+    void aPiWhoseReportArrivesAfterSshIsUpIsWaitedForNotFlagged() throws Exception {
+        monitor.start();
+        SimulatedPi late = fixture.rack().pi("pi-1");
+        assertTrue(awaitState("pi-1", WorkerState.READY), worker("pi-1").reason());
+        // As on a real Pi: sshd is up a second before the usercode reports the boot's new key.
+        late.lateUsercode(Duration.ofSeconds(1));
+        late.powerLoss(Duration.ofSeconds(1));
+        assertTrue(awaitState("pi-1", WorkerState.UNKNOWN));
+        assertTrue(awaitState("pi-1", WorkerState.READY), worker("pi-1").reason());
+        assertEquals(late.hostKeyFingerprint(), lastReport(late));
+        List<String> history = store.read(tx -> tx.events(Event.WORKER, "pi-1", 50)).stream().map(Event::kind).toList();
+        assertFalse(history.contains("host-key-rejected"), history.toString());
     }
 }
