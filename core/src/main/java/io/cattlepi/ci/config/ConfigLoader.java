@@ -26,8 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]+|\\[[0-9a-fA-F:]+\\]");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
 
     private ConfigLoader() {
@@ -178,7 +176,7 @@ public final class ConfigLoader {
                 if (!host.equals(s)) {
                     port = parsePort(s.substring(colon + 1));
                 }
-                if (!HOST.matcher(host).matches() || port < 0) {
+                if (!RackMember.HOST.matcher(host).matches() || port < 0) {
                     f.problem(where, "not a host or host:port: \"" + s + "\"");
                 } else {
                     member = new RackMember(host, host, port, null);
@@ -189,16 +187,10 @@ public final class ConfigLoader {
                 String name = m.path("name").asText(host);
                 int port = m.has("port") ? (m.get("port").canConvertToInt() ? m.get("port").asInt() : -1) : 22;
                 String mac = m.path("mac").asText(null);
-                if (!HOST.matcher(host).matches()) {
-                    f.problem(mf.at("host"), "missing or not a host name or address");
-                } else if (!NAME.matcher(name).matches()) {
-                    f.problem(mf.at("name"), "must be 1-64 letters, digits, '.', '_' or '-'");
-                } else if (port < 1 || port > 65535) {
-                    f.problem(mf.at("port"), "must be a port number 1-65535");
-                } else if (mac != null && !mac.matches("([0-9a-f]{2}:){5}[0-9a-f]{2}")) {
-                    f.problem(mf.at("mac"), "must be a lowercase MAC like b8:27:eb:6c:33:e2");
-                } else {
-                    member = new RackMember(name, host, port, mac);
+                try {
+                    member = RackMember.of(name, host, port, mac);
+                } catch (RackMember.InvalidMember e) {
+                    f.problem(mf.at(e.field()), e.getMessage());
                 }
             } else {
                 f.problem(where, "expected \"host\", \"host:port\" or {name, host, port, mac}, got " + ConfigFields.kind(m));

@@ -6,8 +6,10 @@ import io.cattlepi.ci.fleet.RackMember;
 import java.net.URI;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How to reach and reset the rack's Pis; the standalone controller and the Jenkins cloud both
@@ -34,6 +36,13 @@ public record RackSettings(List<RackMember> members, String sshUser, KeyPair ssh
         if (!HOST_KEY_POLICIES.contains(hostKeyPolicy)) {
             throw new IllegalArgumentException("host key policy must be one of " + HOST_KEY_POLICIES + ", got \""
                     + hostKeyPolicy + "\"");
+        }
+        Set<String> names = new HashSet<>();
+        Set<String> addresses = new HashSet<>();
+        for (RackMember m : members) {
+            if (!names.add(m.id()) || !addresses.add(m.host() + ":" + m.port())) {
+                throw new IllegalArgumentException("duplicate Pi " + m.id() + " (" + m.host() + ":" + m.port() + ")");
+            }
         }
         if ("track".equals(hostKeyPolicy) && raspbianLocation == null) {
             throw new IllegalArgumentException("host key policy track needs the raspbian location: the host-key report"

@@ -9,7 +9,6 @@ import hudson.util.FormValidation;
 import io.cattlepi.ci.fleet.RackMember;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -18,9 +17,6 @@ import org.kohsuke.stapler.verb.POST;
 
 /** One Pi of the rack: its name, where to reach it, its MAC (the CattlePi API's device id) and labels. */
 public class PiMachine extends AbstractDescribableImpl<PiMachine> {
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
-    static final Pattern MAC = Pattern.compile("([0-9a-f]{2}:){5}[0-9a-f]{2}");
-
     private final String name;
     private final String host;
     private final String mac;
@@ -31,7 +27,8 @@ public class PiMachine extends AbstractDescribableImpl<PiMachine> {
     public PiMachine(String name, String host, String mac) {
         this.name = Util.fixEmptyAndTrim(name);
         this.host = Util.fixEmptyAndTrim(host);
-        this.mac = mac == null ? null : mac.trim().toLowerCase(Locale.ROOT);
+        String m = Util.fixEmptyAndTrim(mac);
+        this.mac = m == null ? null : m.toLowerCase(Locale.ROOT);
     }
 
     protected Object readResolve() {
@@ -44,21 +41,14 @@ public class PiMachine extends AbstractDescribableImpl<PiMachine> {
         return this;
     }
 
-    /** @throws IllegalArgumentException naming the bad field */
+    /** @throws IllegalArgumentException naming the Pi and the bad field */
     RackMember member() {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("Pi name \"" + name + "\" must be letters, digits, '.', '_' or '-'");
+        try {
+            return RackMember.of(name, host, port, mac);
+        } catch (RackMember.InvalidMember e) {
+            throw new IllegalArgumentException("Pi " + (name == null ? "(no name)" : name) + ": " + e.field() + " "
+                    + e.getMessage());
         }
-        if (host == null) {
-            throw new IllegalArgumentException("Pi " + name + " has no host");
-        }
-        if (mac == null || !MAC.matcher(mac).matches()) {
-            throw new IllegalArgumentException("Pi " + name + ": MAC \"" + mac + "\" is not like b8:27:eb:00:00:01");
-        }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("Pi " + name + ": port " + port + " is out of range");
-        }
-        return new RackMember(name, host, port, mac);
     }
 
     /** The cloud's labels plus this Pi's own. */
@@ -106,20 +96,20 @@ public class PiMachine extends AbstractDescribableImpl<PiMachine> {
 
         @POST
         public FormValidation doCheckName(@QueryParameter String value) {
-            return NAME.matcher(Util.fixNull(value).trim()).matches() ? FormValidation.ok()
-                    : FormValidation.error("Letters, digits, '.', '_' or '-', starting with a letter or digit");
+            return RackMember.NAME.matcher(Util.fixNull(value).trim()).matches() ? FormValidation.ok()
+                    : FormValidation.error("1-64 letters, digits, '.', '_' or '-'");
         }
 
         @POST
         public FormValidation doCheckMac(@QueryParameter String value) {
-            return MAC.matcher(Util.fixNull(value).trim().toLowerCase(Locale.ROOT)).matches()
+            return RackMember.MAC.matcher(Util.fixNull(value).trim().toLowerCase(Locale.ROOT)).matches()
                     ? FormValidation.ok() : FormValidation.error("Expected a MAC like b8:27:eb:00:00:01");
         }
 
         @POST
         public FormValidation doCheckHost(@QueryParameter String value) {
-            return Util.fixEmptyAndTrim(value) == null ? FormValidation.error("The Pi's address is needed")
-                    : FormValidation.ok();
+            return RackMember.HOST.matcher(Util.fixNull(value).trim()).matches() ? FormValidation.ok()
+                    : FormValidation.error("A host name or address is needed");
         }
     }
 }
