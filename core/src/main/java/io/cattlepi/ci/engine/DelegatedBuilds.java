@@ -257,10 +257,6 @@ public final class DelegatedBuilds implements AutoCloseable {
                 .map(Event::detail));
     }
 
-    public boolean queueReachable() {
-        return consumer.reachable();
-    }
-
     private int waiting() {
         return store.read(tx -> tx.buildsIn(BuildState.QUEUED, BuildState.SCHEDULED).size());
     }

@@ -194,9 +194,4 @@ public final class Engine implements AutoCloseable {
             consumerThread.interrupt();
         }
     }
-
-    /** Kept for wiring code that needs the fleet (simulated-rack tests, Jenkins cloud). */
-    public FleetMonitor fleet() {
-        return fleet;
-    }
 }

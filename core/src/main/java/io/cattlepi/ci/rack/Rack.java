@@ -53,10 +53,6 @@ public final class Rack implements AutoCloseable {
         return leases;
     }
 
-    public FleetMonitor fleet() {
-        return monitor;
-    }
-
     public List<Worker> workers() {
         return store.read(tx -> tx.workers().stream().filter(w -> w.state() != WorkerState.RETIRED).toList());
     }

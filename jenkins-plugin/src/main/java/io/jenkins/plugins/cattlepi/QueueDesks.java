@@ -214,8 +214,7 @@ public class QueueDesks {
         @Override
         public String page(Build build) {
             try {
-                String root = Jenkins.get().getRootUrl();
-                return root == null ? null : root + job().getUrl();
+                return RunFiles.absolute(job().getUrl());
             } catch (Exception e) {
                 return null;
             }

@@ -32,12 +32,12 @@ final class RackRuntimes {
 
     /** The cloud's rack, started or restarted as needed. */
     static synchronized Rack of(PiCloud cloud) {
-        RackSettings settings = cloud.rackSettings();
         String fingerprint = cloud.rackFingerprint();
         Running now = RUNNING.get(cloud.name);
         if (now != null && now.fingerprint().equals(fingerprint)) {
-            return now.rack();
+            return now.rack(); // every provisioning pass comes here: no credential lookup or key parsing
         }
+        RackSettings settings = cloud.rackSettings();
         if (now != null) {
             LOG.info("Pi cloud " + cloud.name + ": settings changed, restarting its rack");
             close(now);

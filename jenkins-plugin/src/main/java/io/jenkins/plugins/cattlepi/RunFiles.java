@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import jenkins.model.Jenkins;
 import jenkins.util.VirtualFile;
 
 /** Copies a run's console log and archived artifacts into a folder core publishes to S3. */
@@ -35,7 +36,12 @@ final class RunFiles {
 
     /** The run's page, or null when Jenkins' root URL is not configured. */
     static String url(Run<?, ?> run) {
-        String root = jenkins.model.Jenkins.get().getRootUrl();
-        return root == null ? null : root + run.getUrl();
+        return absolute(run.getUrl());
+    }
+
+    /** A Jenkins-relative URL made absolute, or null when Jenkins' root URL is not configured. */
+    static String absolute(String relative) {
+        String root = Jenkins.get().getRootUrl();
+        return root == null ? null : root + relative;
     }
 }
