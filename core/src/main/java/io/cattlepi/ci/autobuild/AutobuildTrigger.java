@@ -34,15 +34,15 @@ public final class AutobuildTrigger {
     private final BranchHead heads;
     private final Runnable wake;
 
-    public AutobuildTrigger(Store store, Clock clock, ZoneId zone, CronSchedule schedule, String repository,
-                            String cloneUrl, String branch, BranchHead heads, Runnable wake) {
+    public AutobuildTrigger(Store store, Clock clock, ZoneId zone, AutobuildSettings settings, BranchHead heads,
+                            Runnable wake) {
         this.store = store;
         this.clock = clock;
         this.zone = zone;
-        this.schedule = schedule;
-        this.repository = repository;
-        this.cloneUrl = cloneUrl;
-        this.branch = branch;
+        this.schedule = settings.schedule();
+        this.repository = settings.repository();
+        this.cloneUrl = settings.cloneUrl();
+        this.branch = settings.branch();
         this.heads = heads;
         this.wake = wake;
     }

@@ -3,7 +3,7 @@ package io.cattlepi.ci.cattlepi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cattlepi.ci.cattlepi.CattlePiApiException.Kind;
-import io.cattlepi.ci.config.Secret;
+import io.cattlepi.ci.secret.Secret;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,7 +1,7 @@
 package io.cattlepi.ci.cattlepi;
 
-import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.fleet.WorkerReset;
+import io.cattlepi.ci.worker.Worker;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -14,25 +14,24 @@ import org.slf4j.LoggerFactory;
  * first and writes only when the meaning differs, so running it before every reset costs one GET.
  */
 public final class WorkerConfigSetup implements WorkerReset.BootConfig {
-    public static final String DEVICE = "default";
     private static final Logger log = LoggerFactory.getLogger(WorkerConfigSetup.class);
 
     private final CattlePiApi api;
+    private final String device;
     private final String raspbianLocation;
     private final String controllerKey;
     private final String usercodeBlock;
 
-    /** @param controllerKey the controller's public key line ({@code ssh-ed25519 AAAA... comment}) */
-    public WorkerConfigSetup(CattlePiApi api, String raspbianLocation, String controllerKey) {
-        this(api, raspbianLocation, controllerKey, null);
-    }
-
     /**
+     * @param device        the workers' shared config ({@code default} in CattlePi's setup)
+     * @param controllerKey the controller's public key line ({@code ssh-ed25519 AAAA... comment})
      * @param usercodeBlock a script block the workers' usercode must contain (its first line marks
      *                      it; appended to what is there), or null to leave usercode alone
      */
-    public WorkerConfigSetup(CattlePiApi api, String raspbianLocation, String controllerKey, String usercodeBlock) {
+    public WorkerConfigSetup(CattlePiApi api, String device, String raspbianLocation, String controllerKey,
+                             String usercodeBlock) {
         this.api = api;
+        this.device = device;
         this.raspbianLocation = raspbianLocation;
         this.controllerKey = controllerKey.strip();
         this.usercodeBlock = usercodeBlock;
@@ -45,7 +44,7 @@ public final class WorkerConfigSetup implements WorkerReset.BootConfig {
 
     /** Returns whether the config had to be written. */
     public boolean ensure() throws CattlePiApiException {
-        DeviceConfig current = api.config(DEVICE);
+        DeviceConfig current = api.config(device);
         List<String> keys;
         try {
             keys = current.authorizedKeys();
@@ -71,7 +70,7 @@ public final class WorkerConfigSetup implements WorkerReset.BootConfig {
             wanted.usercode(existing.isEmpty() ? usercodeBlock
                     : existing + (existing.endsWith("\n") ? "" : "\n") + usercodeBlock);
         }
-        api.putConfig(DEVICE, wanted);
+        api.putConfig(device, wanted);
         log.info("workers' config updated: {}{}{}", keyPresent ? "" : "controller key added; ",
                 locationRight ? "" : "raspbian_location set to " + raspbianLocation + "; ",
                 usercodeRight ? "" : "host-key report added to usercode");

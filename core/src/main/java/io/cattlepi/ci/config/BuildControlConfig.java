@@ -1,64 +1,72 @@
 package io.cattlepi.ci.config;
 
-import io.cattlepi.ci.fleet.RackMember;
-import java.net.URI;
+import io.cattlepi.ci.secret.Secret;
+import io.cattlepi.ci.autobuild.AutobuildSettings;
+import io.cattlepi.ci.build.run.RecipeSettings;
+import io.cattlepi.ci.engine.EngineSettings;
+import io.cattlepi.ci.intake.IntakeSettings;
+import io.cattlepi.ci.intake.SqsSettings;
+import io.cattlepi.ci.rack.RackSettings;
+import io.cattlepi.ci.report.GitHubSettings;
+import io.cattlepi.ci.report.S3Settings;
+import io.cattlepi.ci.worker.RackMember;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The build-control config: the seed's {@code config.buildcontrol} fields, accepted as they are,
- * plus optional settings whose defaults are the seed's values. Secrets are {@link Secret}s, so
- * printing this record shows none of them.
+ * The build-control config, as the settings each part of the controller takes: the seed's
+ * {@code config.buildcontrol} fields plus optional settings whose defaults are the seed's values
+ * (see {@link ConfigLoader}). Secrets are {@code Secret}s, so printing this shows none of them.
  *
- * @param endpointSqs    SQS endpoint override (a local server), or null for AWS
- * @param endpointS3     S3 endpoint override, or null for AWS
- * @param endpointGithub GitHub API URL override, or null for https://api.github.com
- * @param cloneBase      where repositories are cloned from ({@code owner/name.git} appended); never the payload's URL
- * @param deadLetterQueue where rejected messages are copied, or null
- * @param autobuildSteps the weekly release build's commands; the Pi is back on stock between them
+ * @param deadLetters where rejected messages are copied, or null
+ * @param storePath   the SQLite store
  */
-public record BuildControlConfig(
-        Secret awsAccessKey, Secret awsSecretKey, String s3Bucket, URI s3PublicPrefix, String sqsQueue,
-        List<RackMember> buildMachines, Secret buildersApiKey, Secret githubToken, String githubUser,
-        Secret sshPrivateKeyText, KeyPair sshIdentity, String sshPublicKeyLine,
-        Duration monitorInterval, Duration jobTimeout, Duration checkoutWindow, Duration checkoutEvery,
-        Duration autobuildTimeout, String autobuildSchedule, List<List<String>> buildSteps, String repository,
-        List<String> allowedRepositories, List<String> pushBranches, boolean buildDrafts, String statusContext,
-        URI cattlepiApi, URI endpointSqs, URI endpointS3, URI endpointGithub, String awsRegion,
-        Secret webhookSecret, Secret operatorToken, Path storePath, Path workspaceDir, String httpHost, int httpPort,
-        URI publicUrl, String hostKeyPolicy, int failedResetStreak, String sshUser, URI raspbianLocation,
-        String workersConfigDevice, Duration visibilityTimeout, int maxQueueReceives, URI cloneBase,
-        URI deadLetterQueue, List<List<String>> autobuildSteps) {
+public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3Settings s3, GitHubSettings github,
+                                 IntakeSettings intake, RackSettings rack, RecipeSettings recipe,
+                                 EngineSettings engine, AutobuildSettings autobuild, ServerSettings server,
+                                 Path storePath) {
 
     /** What {@code config check} prints: every setting, secrets masked. */
     public List<String> summary() {
         List<String> out = new ArrayList<>();
-        out.add("repository:        " + repository + " (allowed: " + String.join(", ", allowedRepositories) + ")");
-        out.add("build machines:    " + buildMachines.size() + " (" + String.join(", ", buildMachines.stream()
-                .map(m -> m.id() + "@" + m.host() + ":" + m.port()).toList()) + ")");
-        out.add("sqs queue:         " + sqsQueue + (endpointSqs == null ? "" : " via " + endpointSqs)
-                + (deadLetterQueue == null ? "" : ", rejected messages to " + deadLetterQueue));
-        out.add("clone from:        " + cloneBase);
-        out.add("s3:                s3://" + s3Bucket + " published at " + s3PublicPrefix
-                + (endpointS3 == null ? "" : " via " + endpointS3));
-        out.add("github:            user " + githubUser + ", token " + githubToken
-                + (endpointGithub == null ? "" : " via " + endpointGithub));
-        out.add("aws keys:          " + awsAccessKey + " / " + awsSecretKey + " (region " + awsRegion + ")");
-        out.add("cattlepi api:      " + cattlepiApi + ", workers' key " + buildersApiKey);
-        out.add("ssh:               user " + sshUser + ", key " + sshIdentity.getPublic().getAlgorithm()
-                + ", host keys " + hostKeyPolicy);
-        out.add("steps:             " + String.join(" ; ", buildSteps.stream().map(s -> String.join(" ", s)).toList()));
-        out.add("timeouts:          job " + jobTimeout.toSeconds() + " s, checkout " + checkoutWindow.toSeconds()
-                + " s every " + checkoutEvery.toSeconds() + " s, autobuild " + autobuildTimeout.toSeconds() + " s");
-        out.add("autobuild:         " + autobuildSchedule + ": " + String.join(" ; ",
-                autobuildSteps.stream().map(st -> String.join(" ", st)).toList()));
-        out.add("webhook secret:    " + (webhookSecret == null ? "not set (POST /webhook disabled)" : webhookSecret));
-        out.add("operator token:    " + (operatorToken == null ? "not set (operator actions disabled)" : operatorToken));
-        out.add("http:              " + httpHost + ":" + httpPort);
+        out.add("repository:        " + intake.repository() + " (allowed: " + String.join(", ", intake.allowed()) + ")");
+        out.add("build machines:    " + rack.members().size() + " (" + String.join(", ", rack.members().stream()
+                .map(BuildControlConfig::member).toList()) + ")");
+        out.add("sqs queue:         " + queue.queueUrl() + via(queue.endpointOverride())
+                + (deadLetters == null ? "" : ", rejected messages to " + deadLetters.queueUrl()));
+        out.add("clone from:        " + intake.cloneBase());
+        out.add("s3:                s3://" + s3.bucket() + " published at " + s3.publicPrefix() + via(s3.endpointOverride()));
+        out.add("github:            user " + github.user() + ", token " + github.token() + via(github.apiUrl()));
+        out.add("aws keys:          " + queue.accessKey() + " / " + queue.secretKey() + " (region " + queue.region() + ")");
+        out.add("cattlepi api:      " + rack.cattlepiApi() + ", workers' key " + rack.cattlepiApiKey()
+                + ", workers' config " + rack.workersConfigDevice());
+        out.add("ssh:               user " + rack.sshUser() + ", key " + rack.sshIdentity().getPublic().getAlgorithm()
+                + ", host keys " + rack.hostKeyPolicy().wireName());
+        out.add("steps:             " + commands(recipe.steps()));
+        out.add("timeouts:          job " + recipe.jobTimeout().toSeconds() + " s, checkout "
+                + recipe.checkoutWindow().toSeconds() + " s every " + recipe.checkoutEvery().toSeconds()
+                + " s, autobuild " + recipe.autobuildTimeout().toSeconds() + " s");
+        out.add("autobuild:         " + autobuild.schedule() + ": " + commands(recipe.autobuildSteps()));
+        out.add("webhook secret:    " + (intake.webhookSecret() == null ? "not set (POST /webhook disabled)"
+                : intake.webhookSecret()));
+        out.add("operator token:    " + (server.operatorToken() == null ? "not set (operator actions disabled)"
+                : server.operatorToken()));
+        out.add("http:              " + server.host() + ":" + server.port());
         out.add("store:             " + storePath);
+        out.add("workspaces:        " + engine.workspaces());
         return out;
+    }
+
+    private static String member(RackMember m) {
+        return m.id() + "@" + m.host() + ":" + m.port();
+    }
+
+    private static String via(Object endpoint) {
+        return endpoint == null ? "" : " via " + endpoint;
+    }
+
+    private static String commands(List<List<String>> steps) {
+        return String.join(" ; ", steps.stream().map(s -> String.join(" ", s)).toList());
     }
 }

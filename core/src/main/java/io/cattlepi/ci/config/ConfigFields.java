@@ -1,6 +1,7 @@
 package io.cattlepi.ci.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cattlepi.ci.secret.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

@@ -3,9 +3,20 @@ package io.cattlepi.ci.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cattlepi.ci.autobuild.AutobuildSettings;
 import io.cattlepi.ci.autobuild.CronSchedule;
-import io.cattlepi.ci.fleet.RackMember;
+import io.cattlepi.ci.build.run.RecipeSettings;
+import io.cattlepi.ci.engine.EngineSettings;
+import io.cattlepi.ci.fleet.FleetSettings;
+import io.cattlepi.ci.fleet.hostkey.HostKeyMode;
 import io.cattlepi.ci.fleet.ssh.SshKeys;
+import io.cattlepi.ci.intake.IntakeSettings;
+import io.cattlepi.ci.intake.SqsSettings;
+import io.cattlepi.ci.rack.RackSettings;
+import io.cattlepi.ci.report.GitHubSettings;
+import io.cattlepi.ci.report.S3Settings;
+import io.cattlepi.ci.secret.Secret;
+import io.cattlepi.ci.worker.RackMember;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,20 +24,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Reads the build-control config: the seed's whole CattlePi device config (with
- * {@code config.buildcontrol}) or just the {@code buildcontrol} object. Every problem is
- * collected with its JSON path; nothing of a secret's value ends up in a message.
+ * {@code config.buildcontrol}) or just the {@code buildcontrol} object. Each part of the
+ * controller's settings is read by its own method, with its defaults there; every problem is
+ * collected with its JSON path, and nothing of a secret's value ends up in a message.
  */
 public final class ConfigLoader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
+    /** Bound on one call to AWS, GitHub, the CattlePi API or a Pi. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private ConfigLoader() {
     }
@@ -63,76 +79,96 @@ public final class ConfigLoader {
         }
         List<ConfigProblem> problems = new ArrayList<>();
         ConfigFields f = new ConfigFields(bc, path, problems);
+        ConfigFields endpoints = endpoints(f, problems);
 
-        Secret ak = f.secret("aws_ak", true);
-        Secret sk = f.secret("aws_sk", true);
-        String bucket = f.text("aws_s3_bucket", true, null);
-        URI s3Path = f.url("aws_s3_path", true, null);
-        String queue = f.text("aws_sqs_queue", true, null);
-        List<RackMember> machines = machines(f);
-        Secret buildersKey = f.secret("builders_api_key", true);
-        Secret ghToken = f.secret("gh_token", true);
-        String ghUser = f.text("gh_user", true, null);
-        byte[] keyText = f.base64("ssh_id_rsa");
-        KeyPair identity = keyText == null ? null : privateKey(f, keyText);
-        byte[] pubText = f.base64("ssh_id_rsa_pub");
-        String pubLine = pubText == null ? null : new String(pubText, StandardCharsets.UTF_8).trim();
-        if (pubLine != null && !pubLine.matches("(ssh-|ecdsa-)\\S+ \\S+.*")) {
-            f.problem(f.at("ssh_id_rsa_pub"), "not an OpenSSH public key line once decoded");
+        Aws aws = aws(f);
+        SqsSettings queue = sqs(f, aws, endpoints, "aws_sqs_queue", true);
+        SqsSettings deadLetters = sqs(f, aws, endpoints, "dead_letter_queue", false);
+        S3Settings s3 = s3(f, aws, endpoints);
+        GitHubSettings github = github(f, endpoints);
+        IntakeSettings intake = intake(f);
+        Ssh ssh = ssh(f);
+        RackSettings rack = rack(f, ssh);
+        ServerSettings server = server(f);
+        Path store = storePath(f);
+        Path workspaces = workspaces(f, store);
+        RecipeSettings recipe = recipe(f, ssh, workspaces, secretsOf(aws, github, intake, ssh, rack, server));
+        EngineSettings engine = engine(f, workspaces, server.publicUrl());
+        AutobuildSettings autobuild = autobuild(f, intake);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
         }
+        return new BuildControlConfig(queue, deadLetters, s3, github, intake, rack, recipe, engine, autobuild,
+                server, store);
+    }
 
-        String repository = f.text("repository", false, "cattlepi/cattlepi");
+    // ---- AWS: one key pair and region for SQS and S3
+
+    private record Aws(Secret accessKey, Secret secretKey, String region) {
+    }
+
+    private static Aws aws(ConfigFields f) {
+        return new Aws(f.secret("aws_ak", true), f.secret("aws_sk", true), f.text("aws_region", false, "us-east-1"));
+    }
+
+    private static ConfigFields endpoints(ConfigFields f, List<ConfigProblem> problems) {
+        JsonNode endpoints = f.raw("endpoints");
+        if (endpoints != null && !endpoints.isObject()) {
+            f.problem(f.at("endpoints"), "expected an object with sqs, s3, github");
+            endpoints = null;
+        }
+        return new ConfigFields(endpoints == null ? JSON.createObjectNode() : endpoints, f.at("endpoints"), problems);
+    }
+
+    /** The build queue ({@code aws_sqs_queue}) or the dead-letter queue; null when optional and absent. */
+    private static SqsSettings sqs(ConfigFields f, Aws aws, ConfigFields endpoints, String key, boolean required) {
+        String url = required ? f.text(key, true, null) : urlText(f.url(key, false, null));
+        URI endpoint = endpoints.url("sqs", false, null);
+        if (url == null || aws.accessKey() == null || aws.secretKey() == null) {
+            return null;
+        }
+        return build(f, key, () -> new SqsSettings(url, aws.region(), endpoint, aws.accessKey(), aws.secretKey(),
+                CALL_TIMEOUT));
+    }
+
+    private static S3Settings s3(ConfigFields f, Aws aws, ConfigFields endpoints) {
+        String bucket = f.text("aws_s3_bucket", true, null);
+        URI publicPrefix = f.url("aws_s3_path", true, null);
+        URI endpoint = endpoints.url("s3", false, null);
+        if (bucket == null || publicPrefix == null || aws.accessKey() == null || aws.secretKey() == null) {
+            return null;
+        }
+        return build(f, "aws_s3_bucket", () -> new S3Settings(bucket, publicPrefix, "", aws.region(), endpoint,
+                aws.accessKey(), aws.secretKey(), CALL_TIMEOUT));
+    }
+
+    private static GitHubSettings github(ConfigFields f, ConfigFields endpoints) {
+        Secret token = f.secret("gh_token", true);
+        String user = f.text("gh_user", true, null);
+        URI api = endpoints.url("github", false, null);
+        if (token == null || user == null) {
+            return null;
+        }
+        return new GitHubSettings(api, user, token, CALL_TIMEOUT);
+    }
+
+    // ---- intake: which deliveries are built
+
+    private static IntakeSettings intake(ConfigFields f) {
+        String repository = f.text("repository", false, IntakeSettings.DEFAULT_REPOSITORY);
         if (!REPO.matcher(repository).matches()) {
             f.problem(f.at("repository"), "expected owner/name, got \"" + repository + "\"");
         }
         List<String> allowed = f.strings("allowed_repositories", List.of(repository));
-        String schedule = f.text("autobuild_schedule", false, "42 11 * * FRI");
-        try {
-            CronSchedule.parse(schedule);
-        } catch (IllegalArgumentException e) {
-            f.problem(f.at("autobuild_schedule"), e.getMessage());
-        }
-        String policy = f.text("host_key_policy", false, "per-boot");
-        if (!List.of("per-boot", "track", "off").contains(policy)) {
-            f.problem(f.at("host_key_policy"), "must be per-boot, track or off, got \"" + policy + "\"");
-        }
-        Path defaultStore = defaultDataDir().resolve("cattlepi-ci.db");
-        String store = f.text("store_path", false, defaultStore.toString());
-        String workspaces = f.text("workspace_dir", false, Path.of(store).toAbsolutePath().getParent().resolve("workspaces").toString());
-        int port = f.positiveInt("http_port", 8080);
-        if (port > 65535) {
-            f.problem(f.at("http_port"), "must be at most 65535, got " + port);
-        }
-        JsonNode endpoints = f.raw("endpoints");
-        ConfigFields e = new ConfigFields(endpoints == null ? JSON.createObjectNode() : endpoints, f.at("endpoints"), problems);
-        if (endpoints != null && !endpoints.isObject()) {
-            f.problem(f.at("endpoints"), "expected an object with sqs, s3, github");
-        }
-
-        BuildControlConfig config = new BuildControlConfig(ak, sk, bucket, s3Path, queue, machines, buildersKey, ghToken, ghUser,
-                keyText == null ? null : new Secret(new String(keyText, StandardCharsets.UTF_8)), identity, pubLine,
-                f.seconds("monitor_interval_s", 60), f.seconds("job_timeout_s", 2700),
-                f.seconds("checkout_retry_window_s", 600), f.seconds("checkout_retry_every_s", 10),
-                f.seconds("autobuild_timeout_s", 10800), schedule, steps(f), repository, allowed,
-                f.strings("push_branches", List.of()), f.bool("build_drafts", false),
-                f.text("status_context", false, "cattlepi-ci"), f.url("cattlepi_api", false, "https://api.cattlepi.com"),
-                e.url("sqs", false, null), e.url("s3", false, null), e.url("github", false, null),
-                f.text("aws_region", false, "us-east-1"), f.secret("webhook_secret", false), f.secret("operator_token", false),
-                Path.of(store), Path.of(workspaces), f.text("http_host", false, "0.0.0.0"), port,
-                f.url("public_url", false, null), policy, f.positiveInt("failed_reset_streak", 3),
-                f.text("ssh_user", false, "pi"), f.url("raspbian_location", false, null),
-                f.text("workers_config_device", false, "default"), f.seconds("visibility_timeout_s", 300),
-                f.positiveInt("max_queue_receives", 5), cloneBase(f),
-                f.url("dead_letter_queue", false, null), autobuildSteps(f));
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
-        }
-        return config;
+        URI cloneBase = cloneBase(f);
+        return new IntakeSettings(repository, allowed, f.strings("push_branches", List.of()),
+                f.bool("build_drafts", false), cloneBase == null ? IntakeSettings.DEFAULT_CLONE_BASE : cloneBase,
+                f.secret("webhook_secret", false));
     }
 
     /** http(s) for GitHub and mirrors; file: for local repositories (the demo, air-gapped racks). */
     private static URI cloneBase(ConfigFields f) {
-        String v = f.text("clone_base", false, "https://github.com/");
+        String v = f.text("clone_base", false, IntakeSettings.DEFAULT_CLONE_BASE.toString());
         try {
             URI u = new URI(v.endsWith("/") ? v : v + "/");
             String scheme = u.getScheme();
@@ -144,6 +180,60 @@ public final class ConfigLoader {
         }
         f.problem(f.at("clone_base"), "not an http(s) or file: URL: \"" + v + "\"");
         return null;
+    }
+
+    // ---- the rack: Pis, SSH, host keys, the CattlePi API
+
+    private record Ssh(String user, Secret privateKeyText, KeyPair identity, String publicKeyLine) {
+    }
+
+    private static Ssh ssh(ConfigFields f) {
+        byte[] keyText = f.base64("ssh_id_rsa");
+        KeyPair identity = keyText == null ? null : privateKey(f, keyText);
+        byte[] pubText = f.base64("ssh_id_rsa_pub");
+        String pubLine = pubText == null ? null : new String(pubText, StandardCharsets.UTF_8).trim();
+        if (pubLine != null && !pubLine.matches("(ssh-|ecdsa-)\\S+ \\S+.*")) {
+            f.problem(f.at("ssh_id_rsa_pub"), "not an OpenSSH public key line once decoded");
+        }
+        return new Ssh(f.text("ssh_user", false, "pi"),
+                keyText == null ? null : new Secret(new String(keyText, StandardCharsets.UTF_8)), identity, pubLine);
+    }
+
+    private static KeyPair privateKey(ConfigFields f, byte[] text) {
+        try {
+            return SshKeys.parse(text, "ssh_id_rsa");
+        } catch (IllegalArgumentException e) {
+            f.problem(f.at("ssh_id_rsa"), "not a valid unencrypted private key (PEM or OpenSSH format) once decoded");
+            return null;
+        }
+    }
+
+    private static RackSettings rack(ConfigFields f, Ssh ssh) {
+        List<RackMember> machines = machines(f);
+        Secret apiKey = f.secret("builders_api_key", true);
+        HostKeyMode policy = hostKeyPolicy(f);
+        URI api = f.url("cattlepi_api", false, "https://api.cattlepi.com");
+        URI raspbian = f.url("raspbian_location", false, null);
+        FleetSettings fleet = FleetSettings.DEFAULTS
+                .withIdleProbeInterval(f.seconds("monitor_interval_s", (int) FleetSettings.DEFAULTS.idleProbeInterval().toSeconds()))
+                .withFailedResetStreak(f.positiveInt("failed_reset_streak", FleetSettings.DEFAULTS.failedResetStreak()));
+        String device = f.text("workers_config_device", false, RackSettings.DEFAULT_WORKERS_DEVICE);
+        if (machines.isEmpty() || apiKey == null || policy == null || api == null || ssh.identity() == null
+                || ssh.publicKeyLine() == null) {
+            return null;
+        }
+        return build(f, "host_key_policy", () -> new RackSettings(machines, ssh.user(), ssh.identity(),
+                ssh.publicKeyLine(), policy, api, apiKey, raspbian, device, CALL_TIMEOUT, fleet));
+    }
+
+    private static HostKeyMode hostKeyPolicy(ConfigFields f) {
+        String policy = f.text("host_key_policy", false, HostKeyMode.PER_BOOT.wireName());
+        try {
+            return HostKeyMode.fromWire(policy);
+        } catch (IllegalArgumentException e) {
+            f.problem(f.at("host_key_policy"), e.getMessage());
+            return null;
+        }
     }
 
     private static List<RackMember> machines(ConfigFields f) {
@@ -166,44 +256,50 @@ public final class ConfigLoader {
         Set<String> addresses = new HashSet<>();
         for (int i = 0; i < list.size(); i++) {
             String where = at + "[" + i + "]";
-            JsonNode m = list.get(i);
-            RackMember member = null;
-            if (m.isTextual()) {
-                String s = m.asText().trim();
-                int colon = s.lastIndexOf(':');
-                String host = colon > 0 && !s.endsWith("]") && s.indexOf(':') == colon ? s.substring(0, colon) : s;
-                int port = 22;
-                if (!host.equals(s)) {
-                    port = parsePort(s.substring(colon + 1));
-                }
-                if (!RackMember.HOST.matcher(host).matches() || port < 0) {
-                    f.problem(where, "not a host or host:port: \"" + s + "\"");
-                } else {
-                    member = new RackMember(host, host, port, null);
-                }
-            } else if (m.isObject()) {
-                ConfigFields mf = new ConfigFields(m, where, new ArrayList<>());
-                String host = m.path("host").asText("");
-                String name = m.path("name").asText(host);
-                int port = m.has("port") ? (m.get("port").canConvertToInt() ? m.get("port").asInt() : -1) : 22;
-                String mac = m.path("mac").asText(null);
-                try {
-                    member = RackMember.of(name, host, port, mac);
-                } catch (RackMember.InvalidMember e) {
-                    f.problem(mf.at(e.field()), e.getMessage());
-                }
-            } else {
-                f.problem(where, "expected \"host\", \"host:port\" or {name, host, port, mac}, got " + ConfigFields.kind(m));
+            RackMember member = machine(f, list.get(i), where);
+            if (member == null) {
+                continue;
             }
-            if (member != null) {
-                if (!names.add(member.id()) || !addresses.add(member.host() + ":" + member.port())) {
-                    f.problem(where, "duplicate worker " + member.id() + " (" + member.host() + ":" + member.port() + ")");
-                } else {
-                    out.add(member);
-                }
+            if (!names.add(member.id()) || !addresses.add(member.host() + ":" + member.port())) {
+                f.problem(where, "duplicate worker " + member.id() + " (" + member.host() + ":" + member.port() + ")");
+            } else {
+                out.add(member);
             }
         }
         return List.copyOf(out);
+    }
+
+    /** {@code "host"}, {@code "host:port"} or {@code {name, host, port, mac}}; null after recording a problem. */
+    private static RackMember machine(ConfigFields f, JsonNode m, String where) {
+        if (m.isTextual()) {
+            String s = m.asText().trim();
+            int colon = s.lastIndexOf(':');
+            String host = colon > 0 && !s.endsWith("]") && s.indexOf(':') == colon ? s.substring(0, colon) : s;
+            int port = 22;
+            if (!host.equals(s)) {
+                port = parsePort(s.substring(colon + 1));
+            }
+            if (!RackMember.HOST.matcher(host).matches() || port < 0) {
+                f.problem(where, "not a host or host:port: \"" + s + "\"");
+                return null;
+            }
+            return new RackMember(host, host, port, null);
+        }
+        if (m.isObject()) {
+            ConfigFields mf = new ConfigFields(m, where, new ArrayList<>());
+            String host = m.path("host").asText("");
+            String name = m.path("name").asText(host);
+            int port = m.has("port") ? (m.get("port").canConvertToInt() ? m.get("port").asInt() : -1) : 22;
+            String mac = m.path("mac").asText(null);
+            try {
+                return RackMember.of(name, host, port, mac);
+            } catch (RackMember.InvalidMember e) {
+                f.problem(mf.at(e.field()), e.getMessage());
+                return null;
+            }
+        }
+        f.problem(where, "expected \"host\", \"host:port\" or {name, host, port, mac}, got " + ConfigFields.kind(m));
+        return null;
     }
 
     private static int parsePort(String s) {
@@ -215,14 +311,50 @@ public final class ConfigLoader {
         }
     }
 
-    private static List<List<String>> steps(ConfigFields f) {
-        return steps(f, "build_steps", List.of(List.of("make", "test_noop"), List.of("make", "raspbian_cattlepi")));
+    // ---- where state and builds live
+
+    private static Path storePath(ConfigFields f) {
+        return Path.of(f.text("store_path", false, defaultDataDir().resolve("cattlepi-ci.db").toString()));
     }
 
-    /** The seed's release build: the publish script for both recipes, the Pi back on stock between them. */
-    private static List<List<String>> autobuildSteps(ConfigFields f) {
-        String script = "tools/autobuild/build_and_publish.sh";
-        return steps(f, "autobuild_steps", List.of(List.of(script, "raspbian_cattlepi"), List.of(script, "raspbian_stock")));
+    private static Path workspaces(ConfigFields f, Path store) {
+        return Path.of(f.text("workspace_dir", false, store.toAbsolutePath().getParent().resolve("workspaces").toString()));
+    }
+
+    static Path defaultDataDir() {
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("cattlepi-ci");
+    }
+
+    // ---- the recipe: steps, timeouts, what a build may know
+
+    private static RecipeSettings recipe(ConfigFields f, Ssh ssh, Path workspaces, List<Secret> masked) {
+        List<List<String>> steps = steps(f, "build_steps", RecipeSettings.DEFAULT_STEPS);
+        List<List<String>> autobuildSteps = steps(f, "autobuild_steps", RecipeSettings.DEFAULT_AUTOBUILD_STEPS);
+        Duration job = f.seconds("job_timeout_s", seconds(RecipeSettings.DEFAULT_JOB_TIMEOUT));
+        Duration window = f.seconds("checkout_retry_window_s", seconds(RecipeSettings.DEFAULT_CHECKOUT_WINDOW));
+        Duration every = f.seconds("checkout_retry_every_s", seconds(RecipeSettings.DEFAULT_CHECKOUT_EVERY));
+        Duration autobuild = f.seconds("autobuild_timeout_s", seconds(RecipeSettings.DEFAULT_AUTOBUILD_TIMEOUT));
+        if (ssh.privateKeyText() == null) {
+            return null;
+        }
+        return new RecipeSettings(steps, job, window, every, RecipeSettings.GIT_TIMEOUT, RecipeSettings.KILL_GRACE,
+                ssh.privateKeyText(), ssh.user(), workspaces.resolve(".work"), masked, autobuildSteps, autobuild);
+    }
+
+    /** Every secret of the config: none may appear in what a build publishes. */
+    private static List<Secret> secretsOf(Aws aws, GitHubSettings github, IntakeSettings intake, Ssh ssh,
+                                          RackSettings rack, ServerSettings server) {
+        List<Secret> all = new ArrayList<>();
+        all.add(aws.accessKey());
+        all.add(aws.secretKey());
+        all.add(github == null ? null : github.token());
+        all.add(intake.webhookSecret());
+        all.add(ssh.privateKeyText());
+        all.add(rack == null ? null : rack.cattlepiApiKey());
+        all.add(server.operatorToken());
+        return all.stream().filter(Objects::nonNull).toList();
     }
 
     private static List<List<String>> steps(ConfigFields f, String key, List<List<String>> fallback) {
@@ -249,21 +381,54 @@ public final class ConfigLoader {
                 out.add(List.copyOf(argv));
             }
         }
-        return List.copyOf(out);
+        return out.isEmpty() ? fallback : List.copyOf(out);
     }
 
-    private static KeyPair privateKey(ConfigFields f, byte[] text) {
+    // ---- the engine, the autobuild and the HTTP server
+
+    private static EngineSettings engine(ConfigFields f, Path workspaces, URI publicUrl) {
+        return EngineSettings.of(workspaces, f.text("status_context", false, EngineSettings.DEFAULT_STATUS_CONTEXT),
+                publicUrl == null ? null : publicUrl.toString(),
+                f.seconds("visibility_timeout_s", seconds(EngineSettings.DEFAULT_VISIBILITY)));
+    }
+
+    private static AutobuildSettings autobuild(ConfigFields f, IntakeSettings intake) {
+        String schedule = f.text("autobuild_schedule", false, AutobuildSettings.DEFAULT_SCHEDULE);
         try {
-            return SshKeys.parse(text, "ssh_id_rsa");
+            return new AutobuildSettings(CronSchedule.parse(schedule), intake.repository(),
+                    intake.cloneUrl(intake.repository()), AutobuildSettings.DEFAULT_BRANCH);
         } catch (IllegalArgumentException e) {
-            f.problem(f.at("ssh_id_rsa"), "not a valid unencrypted private key (PEM or OpenSSH format) once decoded");
+            f.problem(f.at("autobuild_schedule"), e.getMessage());
             return null;
         }
     }
 
-    static Path defaultDataDir() {
-        String xdg = System.getenv("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
-        return base.resolve("cattlepi-ci");
+    private static ServerSettings server(ConfigFields f) {
+        int port = f.positiveInt("http_port", ServerSettings.DEFAULT_PORT);
+        if (port > 65535) {
+            f.problem(f.at("http_port"), "must be at most 65535, got " + port);
+        }
+        return new ServerSettings(f.text("http_host", false, ServerSettings.DEFAULT_HOST), port,
+                f.url("public_url", false, null), f.secret("operator_token", false));
+    }
+
+    // ---- helpers
+
+    private static int seconds(Duration d) {
+        return (int) d.toSeconds();
+    }
+
+    private static String urlText(URI u) {
+        return u == null ? null : u.toString();
+    }
+
+    /** A settings record's own checks, reported at {@code key} instead of thrown. */
+    private static <T> T build(ConfigFields f, String key, java.util.function.Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (IllegalArgumentException e) {
+            f.problem(f.at(key), e.getMessage());
+            return null;
+        }
     }
 }

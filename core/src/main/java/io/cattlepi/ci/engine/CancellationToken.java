@@ -1,5 +1,6 @@
 package io.cattlepi.ci.engine;
 
+import io.cattlepi.ci.build.BuildWork;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -1,5 +1,6 @@
 package io.cattlepi.ci.engine;
 
+import io.cattlepi.ci.build.BuildWork;
 import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.fleet.WorkerReset;
 import io.cattlepi.ci.intake.MessageAdmission;

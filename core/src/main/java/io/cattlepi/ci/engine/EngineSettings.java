@@ -17,8 +17,17 @@ import java.time.Duration;
  */
 public record EngineSettings(Path workspaces, String statusContext, String publicUrl, Duration visibilityTimeout,
                              Duration logUploadEvery, Duration receiveWait, int maxRuns, int settleAttempts) {
-    public static EngineSettings defaults(Path workspaces) {
-        return new EngineSettings(workspaces, "cattlepi-ci", null, Duration.ofMinutes(5), Duration.ofSeconds(5),
-                Duration.ofSeconds(20), 2, 40);
+    public static final String DEFAULT_STATUS_CONTEXT = "cattlepi-ci";
+    public static final Duration DEFAULT_VISIBILITY = Duration.ofMinutes(5);
+    public static final Duration LOG_UPLOAD_EVERY = Duration.ofSeconds(5);
+    /** SQS's longest long poll. */
+    public static final Duration RECEIVE_WAIT = Duration.ofSeconds(20);
+    public static final int MAX_RUNS = 2;
+    public static final int SETTLE_ATTEMPTS = 40;
+
+    /** The production pacing around the given folders, context, link base and visibility. */
+    public static EngineSettings of(Path workspaces, String statusContext, String publicUrl, Duration visibilityTimeout) {
+        return new EngineSettings(workspaces, statusContext, publicUrl, visibilityTimeout, LOG_UPLOAD_EVERY,
+                RECEIVE_WAIT, MAX_RUNS, SETTLE_ATTEMPTS);
     }
 }

@@ -4,8 +4,8 @@ import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.fleet.Lifecycle;
-import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.worker.Worker;
 import java.util.HashSet;
 import java.util.Set;
 

@@ -1,6 +1,7 @@
 package io.cattlepi.ci.engine;
 
 import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.report.CommitState;
 import io.cattlepi.ci.report.CommitStatus;
 import io.cattlepi.ci.report.FolderPublisher;
 import java.util.function.Function;
@@ -39,10 +40,10 @@ final class StatusText {
     }
 
     CommitStatus pending(Build b, String description) {
-        return new CommitStatus("pending", settings.statusContext(), description, targetUrl(b));
+        return new CommitStatus(CommitState.PENDING, settings.statusContext(), description, targetUrl(b));
     }
 
     CommitStatus finalStatus(Build b) {
-        return new CommitStatus(b.result().wireName(), settings.statusContext(), b.description(), targetUrl(b));
+        return new CommitStatus(CommitState.of(b.result()), settings.statusContext(), b.description(), targetUrl(b));
     }
 }

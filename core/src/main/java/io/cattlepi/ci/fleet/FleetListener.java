@@ -1,5 +1,6 @@
 package io.cattlepi.ci.fleet;
 
+import io.cattlepi.ci.worker.Worker;
 /** Told after a Pi's state change is committed (e.g. the scheduler waits for {@code ready} Pis). */
 @FunctionalInterface
 public interface FleetListener {

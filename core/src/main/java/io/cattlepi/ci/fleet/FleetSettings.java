@@ -14,8 +14,15 @@ import java.time.Duration;
  */
 public record FleetSettings(Duration idleProbeInterval, Duration firstReprobe, Duration resetTimeout,
                            int failedResetStreak, Duration commandTimeout, int parallelProbes) {
-    public static FleetSettings defaults() {
-        return new FleetSettings(Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(20), 3,
-                Duration.ofSeconds(30), 8);
+    /** Production's pacing: the seed's 60 s idle probes, and a reset Pi seen ready within a second of it. */
+    public static final FleetSettings DEFAULTS = new FleetSettings(Duration.ofSeconds(60), Duration.ofMillis(250),
+            Duration.ofMinutes(20), 3, Duration.ofSeconds(30), 8);
+
+    public FleetSettings withIdleProbeInterval(Duration every) {
+        return new FleetSettings(every, firstReprobe, resetTimeout, failedResetStreak, commandTimeout, parallelProbes);
+    }
+
+    public FleetSettings withFailedResetStreak(int streak) {
+        return new FleetSettings(idleProbeInterval, firstReprobe, resetTimeout, streak, commandTimeout, parallelProbes);
     }
 }

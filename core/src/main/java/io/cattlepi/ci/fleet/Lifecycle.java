@@ -1,5 +1,7 @@
 package io.cattlepi.ci.fleet;
 
+import io.cattlepi.ci.worker.Worker;
+import io.cattlepi.ci.worker.WorkerState;
 import java.time.Duration;
 import java.time.Instant;
 

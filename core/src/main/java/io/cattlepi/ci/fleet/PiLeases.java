@@ -2,6 +2,8 @@ package io.cattlepi.ci.fleet;
 
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.worker.Worker;
+import io.cattlepi.ci.worker.WorkerState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

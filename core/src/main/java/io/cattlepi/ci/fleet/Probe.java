@@ -1,5 +1,6 @@
 package io.cattlepi.ci.fleet;
 
+import io.cattlepi.ci.worker.Worker;
 import java.time.Duration;
 
 /**

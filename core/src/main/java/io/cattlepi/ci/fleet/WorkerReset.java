@@ -1,6 +1,7 @@
 package io.cattlepi.ci.fleet;
 
 import io.cattlepi.ci.crash.CrashPoint;
+import io.cattlepi.ci.worker.Worker;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,6 @@
 package io.cattlepi.ci.fleet;
 
+import io.cattlepi.ci.worker.Worker;
 import java.time.Duration;
 
 /** Port: runs commands on a Pi over SSH, checking its host key with the configured policy. */

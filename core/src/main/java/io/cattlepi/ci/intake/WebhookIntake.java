@@ -3,7 +3,7 @@ package io.cattlepi.ci.intake;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cattlepi.ci.config.Secret;
+import io.cattlepi.ci.secret.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;

@@ -2,9 +2,9 @@ package io.cattlepi.ci.metrics;
 
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
-import io.cattlepi.ci.fleet.Worker;
-import io.cattlepi.ci.fleet.WorkerState;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.worker.Worker;
+import io.cattlepi.ci.worker.WorkerState;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,7 @@ import io.cattlepi.ci.cattlepi.HttpCattlePiApi;
 import io.cattlepi.ci.cattlepi.WorkerConfigSetup;
 import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.fleet.WorkerReset;
+import io.cattlepi.ci.fleet.hostkey.HostKeyMode;
 import io.cattlepi.ci.fleet.hostkey.HostKeyPolicy;
 import io.cattlepi.ci.fleet.hostkey.NoHostKeyCheck;
 import io.cattlepi.ci.fleet.hostkey.PerBootPinning;
@@ -38,19 +39,19 @@ public final class RackAccess implements AutoCloseable {
         }
         SshWorkerShell shell = new SshWorkerShell(s.sshUser(), s.sshIdentity(), hostKeys(s.hostKeyPolicy(), cattlepi),
                 CONNECT_TIMEOUT);
-        boolean track = "track".equals(s.hostKeyPolicy());
+        boolean track = s.hostKeyPolicy() == HostKeyMode.TRACK;
         WorkerReset.BootConfig bootConfig = s.raspbianLocation() == null ? WorkerReset.BootConfig.UNCHANGED
-                : new WorkerConfigSetup(cattlepi, s.raspbianLocation().toString(), s.publicKeyLine(),
-                        track ? TrackedHostKeys.USERCODE : null);
+                : new WorkerConfigSetup(cattlepi, s.workersConfigDevice(), s.raspbianLocation().toString(),
+                        s.publicKeyLine(), track ? TrackedHostKeys.USERCODE : null);
         return new RackAccess(shell, new Probe(shell, s.callTimeout()),
                 new WorkerReset(shell, bootConfig, s.callTimeout()));
     }
 
-    private static HostKeyPolicy hostKeys(String policy, HttpCattlePiApi cattlepi) {
-        return switch (policy) {
-            case "off" -> new NoHostKeyCheck();
-            case "track" -> new TrackedHostKeys(cattlepi);
-            default -> new PerBootPinning();
+    private static HostKeyPolicy hostKeys(HostKeyMode mode, HttpCattlePiApi cattlepi) {
+        return switch (mode) {
+            case OFF -> new NoHostKeyCheck();
+            case TRACK -> new TrackedHostKeys(cattlepi);
+            case PER_BOOT -> new PerBootPinning();
         };
     }
 

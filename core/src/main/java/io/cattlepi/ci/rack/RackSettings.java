@@ -1,8 +1,9 @@
 package io.cattlepi.ci.rack;
 
-import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.fleet.FleetSettings;
-import io.cattlepi.ci.fleet.RackMember;
+import io.cattlepi.ci.fleet.hostkey.HostKeyMode;
+import io.cattlepi.ci.secret.Secret;
+import io.cattlepi.ci.worker.RackMember;
 import java.net.URI;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -15,16 +16,17 @@ import java.util.Set;
  * How to reach and reset the rack's Pis; the standalone controller and the Jenkins cloud both
  * fill it from their own configuration.
  *
- * @param publicKeyLine     the identity's authorized_keys line, installed by the config setup
- * @param hostKeyPolicy     {@code per-boot}, {@code track} or {@code off}
- * @param raspbianLocation  where stock Raspbian is, for the workers' config setup; null leaves the
- *                          CattlePi config as it is
- * @param callTimeout       timeout of one CattlePi API call or SSH command
+ * @param publicKeyLine       the identity's authorized_keys line, installed by the config setup
+ * @param raspbianLocation    where stock Raspbian is, for the workers' config setup; null leaves the
+ *                            CattlePi config as it is
+ * @param workersConfigDevice the CattlePi device id of the workers' shared config ({@code default})
+ * @param callTimeout         timeout of one CattlePi API call or SSH command
  */
 public record RackSettings(List<RackMember> members, String sshUser, KeyPair sshIdentity, String publicKeyLine,
-                           String hostKeyPolicy, URI cattlepiApi, Secret cattlepiApiKey, URI raspbianLocation,
-                           Duration callTimeout, FleetSettings fleet) {
-    public static final List<String> HOST_KEY_POLICIES = List.of("per-boot", "track", "off");
+                           HostKeyMode hostKeyPolicy, URI cattlepiApi, Secret cattlepiApiKey, URI raspbianLocation,
+                           String workersConfigDevice, Duration callTimeout, FleetSettings fleet) {
+    /** The workers' shared config in CattlePi's own setup. */
+    public static final String DEFAULT_WORKERS_DEVICE = "default";
 
     public RackSettings {
         members = List.copyOf(members);
@@ -33,10 +35,8 @@ public record RackSettings(List<RackMember> members, String sshUser, KeyPair ssh
         Objects.requireNonNull(cattlepiApi, "cattlepiApi");
         Objects.requireNonNull(callTimeout, "callTimeout");
         Objects.requireNonNull(fleet, "fleet");
-        if (!HOST_KEY_POLICIES.contains(hostKeyPolicy)) {
-            throw new IllegalArgumentException("host key policy must be one of " + HOST_KEY_POLICIES + ", got \""
-                    + hostKeyPolicy + "\"");
-        }
+        Objects.requireNonNull(hostKeyPolicy, "hostKeyPolicy");
+        workersConfigDevice = workersConfigDevice == null ? DEFAULT_WORKERS_DEVICE : workersConfigDevice;
         Set<String> names = new HashSet<>();
         Set<String> addresses = new HashSet<>();
         for (RackMember m : members) {
@@ -44,7 +44,7 @@ public record RackSettings(List<RackMember> members, String sshUser, KeyPair ssh
                 throw new IllegalArgumentException("duplicate Pi " + m.id() + " (" + m.host() + ":" + m.port() + ")");
             }
         }
-        if ("track".equals(hostKeyPolicy) && raspbianLocation == null) {
+        if (hostKeyPolicy == HostKeyMode.TRACK && raspbianLocation == null) {
             throw new IllegalArgumentException("host key policy track needs the raspbian location: the host-key report"
                     + " is installed in the workers' config when that is set up");
         }
@@ -52,7 +52,7 @@ public record RackSettings(List<RackMember> members, String sshUser, KeyPair ssh
 
     /** The warning every front end shows while host keys are not checked, or null. */
     public String hostKeyWarning() {
-        return "off".equals(hostKeyPolicy)
+        return hostKeyPolicy == HostKeyMode.OFF
                 ? "host_key_policy is off: the Pis' host keys are not checked, so anything answering on a Pi's"
                         + " address gets builds and the Pis' key. Set per-boot or track."
                 : null;

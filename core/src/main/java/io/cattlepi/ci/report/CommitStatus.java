@@ -5,10 +5,9 @@ import java.util.Objects;
 /**
  * One GitHub commit status.
  *
- * @param state       {@code pending}, {@code success}, {@code failure} or {@code error}
  * @param targetUrl   link shown on the pull request (the build's logs), or null
  */
-public record CommitStatus(String state, String context, String description, String targetUrl) {
+public record CommitStatus(CommitState state, String context, String description, String targetUrl) {
     public CommitStatus {
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(context, "context");

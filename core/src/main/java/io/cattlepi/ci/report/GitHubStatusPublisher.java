@@ -1,11 +1,10 @@
 package io.cattlepi.ci.report;
 
-import io.cattlepi.ci.config.Secret;
+import io.cattlepi.ci.secret.Secret;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +44,10 @@ public final class GitHubStatusPublisher implements StatusPublisher {
      * @param token   personal access token with {@code repo:status}
      * @param timeout bound on each HTTP call (connect, request and body)
      */
+    public GitHubStatusPublisher(GitHubSettings settings) {
+        this(settings.apiUrl(), settings.user(), settings.token(), settings.timeout());
+    }
+
     public GitHubStatusPublisher(URI apiUrl, String login, Secret token, Duration timeout) {
         Objects.requireNonNull(login, "login");
         this.token = Objects.requireNonNull(token, "token");
@@ -74,8 +77,8 @@ public final class GitHubStatusPublisher implements StatusPublisher {
         if (sha == null || !SHA.matcher(sha).matches()) {
             throw new ReportException("Invalid commit sha '" + sha + "' for " + repository, false, null);
         }
-        GHCommitState state = stateOf(status.state());
-        String what = "status " + status.state() + " on " + repository + "@" + sha;
+        GHCommitState state = GHCommitState.valueOf(status.state().name());
+        String what = "status " + status.state().wireName() + " on " + repository + "@" + sha;
         try {
             repository(repository).createCommitStatus(sha, state, status.targetUrl(), status.description(), status.context());
         } catch (IOException e) {
@@ -94,17 +97,6 @@ public final class GitHubStatusPublisher implements StatusPublisher {
         return fetched;
     }
 
-    private static GHCommitState stateOf(String state) throws ReportException {
-        return switch (state.toLowerCase(Locale.ROOT)) {
-            case "pending" -> GHCommitState.PENDING;
-            case "success" -> GHCommitState.SUCCESS;
-            case "failure" -> GHCommitState.FAILURE;
-            case "error" -> GHCommitState.ERROR;
-            default -> throw new ReportException(
-                    "Invalid commit status state '" + state + "': expected pending, success, failure or error", false, null);
-        };
-    }
-
     /** 5xx, 429, rate limits and transport failures may pass; 401, 403 (no limit), 404, 422 will not. */
     private ReportException classify(String what, IOException e) {
         if (e instanceof RateLimited) {
@@ -119,7 +111,7 @@ public final class GitHubStatusPublisher implements StatusPublisher {
             int code = http.getResponseCode();
             boolean retryable = code >= 500 || code == 429 || code == 408;
             String hint = switch (code) {
-                case 401 -> ": bad credentials (check github_token)";
+                case 401 -> ": bad credentials (check gh_token)";
                 case 403 -> ": the token may not write statuses to this repository";
                 case 422 -> ": GitHub rejected the status (unknown sha or invalid field)";
                 default -> "";

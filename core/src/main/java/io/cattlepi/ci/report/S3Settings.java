@@ -1,6 +1,6 @@
 package io.cattlepi.ci.report;
 
-import io.cattlepi.ci.config.Secret;
+import io.cattlepi.ci.secret.Secret;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;

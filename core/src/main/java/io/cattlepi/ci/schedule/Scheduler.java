@@ -2,9 +2,10 @@ package io.cattlepi.ci.schedule;
 
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
-import io.cattlepi.ci.fleet.Worker;
-import io.cattlepi.ci.fleet.WorkerState;
+import io.cattlepi.ci.build.Lease;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.worker.Worker;
+import io.cattlepi.ci.worker.WorkerState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.intake.QueuedMessage;
 import io.cattlepi.ci.intake.SqsSettings;
 import io.cattlepi.ci.intake.SqsWorkQueue;
 import io.cattlepi.ci.peers.LocalSqs;
 import io.cattlepi.ci.peers.Ports;
+import io.cattlepi.ci.secret.Secret;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cattlepi.ci.fleet.Lifecycle.Action;
 import io.cattlepi.ci.fleet.Lifecycle.Decision;
+import io.cattlepi.ci.worker.Worker;
+import io.cattlepi.ci.worker.WorkerState;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

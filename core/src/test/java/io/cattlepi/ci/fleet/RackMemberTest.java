@@ -3,6 +3,7 @@ package io.cattlepi.ci.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.cattlepi.ci.worker.RackMember;
 import org.junit.jupiter.api.Test;
 
 class RackMemberTest {

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.peers.LocalSqs;
 import io.cattlepi.ci.peers.Ports;
 import io.cattlepi.ci.peers.WebhookFixtures;
+import io.cattlepi.ci.secret.Secret;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

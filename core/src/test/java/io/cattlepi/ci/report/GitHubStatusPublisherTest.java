@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cattlepi.ci.config.Secret;
-import io.cattlepi.ci.peers.GitHubStandIn.RecordedStatus;
 import io.cattlepi.ci.peers.GitHubStandIn;
+import io.cattlepi.ci.peers.GitHubStandIn.RecordedStatus;
+import io.cattlepi.ci.secret.Secret;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -42,8 +42,8 @@ class GitHubStatusPublisherTest {
 
     @Test
     void statusesArriveOnTheRightCommitWithTheirFields() throws Exception {
-        publisher.post(REPO, SHA, new CommitStatus("pending", "cattlepi-ci", "Building on pi-1", "http://s3.local/b/b-1/index.html"));
-        publisher.post(REPO, SHA, new CommitStatus("success", "cattlepi-ci", "Build passed", "http://s3.local/b/b-1/index.html"));
+        publisher.post(REPO, SHA, new CommitStatus(CommitState.PENDING, "cattlepi-ci", "Building on pi-1", "http://s3.local/b/b-1/index.html"));
+        publisher.post(REPO, SHA, new CommitStatus(CommitState.SUCCESS, "cattlepi-ci", "Build passed", "http://s3.local/b/b-1/index.html"));
 
         List<RecordedStatus> got = github.statusesFor(SHA);
         assertEquals(2, got.size());
@@ -62,7 +62,7 @@ class GitHubStatusPublisherTest {
 
     @Test
     void statusWithoutTargetUrlIsPosted() throws Exception {
-        publisher.post(REPO, SHA, new CommitStatus("error", "ctx", "timed out after 2700 s", null));
+        publisher.post(REPO, SHA, new CommitStatus(CommitState.ERROR, "ctx", "timed out after 2700 s", null));
         RecordedStatus s = github.statusesFor(SHA).get(0);
         assertEquals("error", s.state());
         assertEquals(null, s.targetUrl());
@@ -104,7 +104,7 @@ class GitHubStatusPublisherTest {
         GitHubStatusPublisher wrong = new GitHubStatusPublisher(github.url(), "cattlepi-bot",
                 new Secret("ghp_wrongTokenValue"), Duration.ofSeconds(5));
         ReportException e = assertThrows(ReportException.class,
-                () -> wrong.post(REPO, SHA, new CommitStatus("pending", "ctx", "d", null)));
+                () -> wrong.post(REPO, SHA, new CommitStatus(CommitState.PENDING, "ctx", "d", null)));
         assertFalse(e.retryable());
         assertTrue(e.getMessage().contains("401"), e.getMessage());
         assertNoToken(e, "ghp_wrongTokenValue");
@@ -115,7 +115,7 @@ class GitHubStatusPublisherTest {
     void missingRepositoryAndRejectedStatusAreNotRetryable() throws Exception {
         github.missingRepository("cattlepi/gone");
         ReportException notFound = assertThrows(ReportException.class,
-                () -> publisher.post("cattlepi/gone", SHA, new CommitStatus("pending", "ctx", "d", null)));
+                () -> publisher.post("cattlepi/gone", SHA, new CommitStatus(CommitState.PENDING, "ctx", "d", null)));
         assertFalse(notFound.retryable());
         assertTrue(notFound.getMessage().contains("404"), notFound.getMessage());
 
@@ -128,10 +128,10 @@ class GitHubStatusPublisherTest {
     @Test
     void invalidInputIsRefusedBeforeAnyCall() {
         ReportException badSha = assertThrows(ReportException.class,
-                () -> publisher.post(REPO, "master; rm -rf /", new CommitStatus("pending", "ctx", "d", null)));
+                () -> publisher.post(REPO, "master; rm -rf /", new CommitStatus(CommitState.PENDING, "ctx", "d", null)));
         assertFalse(badSha.retryable());
-        assertThrows(ReportException.class, () -> publisher.post("../etc", SHA, new CommitStatus("pending", "c", "d", null)));
-        assertThrows(ReportException.class, () -> publisher.post(REPO, SHA, new CommitStatus("green", "c", "d", null)));
+        assertThrows(ReportException.class, () -> publisher.post("../etc", SHA, new CommitStatus(CommitState.PENDING, "c", "d", null)));
+        assertThrows(IllegalArgumentException.class, () -> CommitState.fromWire("green"));
         assertTrue(github.requests().isEmpty());
     }
 
@@ -143,7 +143,7 @@ class GitHubStatusPublisherTest {
         }
         GitHubStatusPublisher down = new GitHubStatusPublisher(closed, "bot", new Secret(TOKEN), Duration.ofSeconds(2));
         ReportException e = assertThrows(ReportException.class,
-                () -> down.post(REPO, SHA, new CommitStatus("pending", "ctx", "d", null)));
+                () -> down.post(REPO, SHA, new CommitStatus(CommitState.PENDING, "ctx", "d", null)));
         assertTrue(e.retryable(), e.getMessage());
         assertNoToken(e, TOKEN);
     }
@@ -163,7 +163,7 @@ class GitHubStatusPublisherTest {
             GitHubStatusPublisher stalled = new GitHubStatusPublisher(
                     URI.create("http://127.0.0.1:" + silent.getLocalPort()), "bot", new Secret(TOKEN), Duration.ofMillis(500));
             ReportException e = assertThrows(ReportException.class,
-                    () -> stalled.post(REPO, SHA, new CommitStatus("pending", "ctx", "d", null)));
+                    () -> stalled.post(REPO, SHA, new CommitStatus(CommitState.PENDING, "ctx", "d", null)));
             assertTrue(e.retryable(), e.getMessage());
         }
     }
@@ -183,7 +183,7 @@ class GitHubStatusPublisherTest {
     }
 
     private void post(String state) throws ReportException {
-        publisher.post(REPO, SHA, new CommitStatus(state, "cattlepi-ci", "d", null));
+        publisher.post(REPO, SHA, new CommitStatus(CommitState.fromWire(state), "cattlepi-ci", "d", null));
     }
 
     private static void assertNoToken(Throwable e, String token) {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.peers.LocalS3;
+import io.cattlepi.ci.secret.Secret;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

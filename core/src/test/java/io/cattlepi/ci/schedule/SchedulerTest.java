@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
-import io.cattlepi.ci.fleet.Worker;
-import io.cattlepi.ci.fleet.WorkerState;
+import io.cattlepi.ci.build.Lease;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.worker.Worker;
+import io.cattlepi.ci.worker.WorkerState;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;

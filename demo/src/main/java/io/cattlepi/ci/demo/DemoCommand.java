@@ -90,7 +90,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             world.close();
         };
-        int httpPort = world.config().httpPort();
+        int httpPort = world.config().server().port();
         String ui = "http://127.0.0.1:" + httpPort + "/";
         if (externalController) {
             System.out.printf("cattlepi-ci demo: world up in %d ms; start the controller with:%n  ./cattlepi-ci run --config %s%n",

@@ -5,17 +5,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cattlepi.ci.config.BuildControlConfig;
 import io.cattlepi.ci.config.ConfigLoader;
-import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.intake.WebhookSignature;
 import io.cattlepi.ci.peers.GitHubStandIn;
 import io.cattlepi.ci.peers.LocalS3;
 import io.cattlepi.ci.peers.LocalSqs;
 import io.cattlepi.ci.peers.Ports;
 import io.cattlepi.ci.peers.WebhookFixtures;
+import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.RackFixture;
 import io.cattlepi.ci.simulator.pi.SimulatedPi;
 import io.cattlepi.ci.simulator.sample.SampleRepository;
+import io.cattlepi.ci.wiring.Closer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -57,7 +57,7 @@ public final class DemoWorld implements AutoCloseable {
         }
     }
 
-    private final List<AutoCloseable> parts;
+    private final Closer parts;
     private final Path dir;
     private final LocalSqs sqs;
     private final LocalS3 s3;
@@ -69,7 +69,7 @@ public final class DemoWorld implements AutoCloseable {
     private final BuildControlConfig config;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private DemoWorld(List<AutoCloseable> parts, Path dir, LocalSqs sqs, LocalS3 s3, GitHubStandIn github, RackFixture rack,
+    private DemoWorld(Closer parts, Path dir, LocalSqs sqs, LocalS3 s3, GitHubStandIn github, RackFixture rack,
                       SampleRepository repo, String queueUrl, Path configFile, BuildControlConfig config) {
         this.parts = parts;
         this.dir = dir;
@@ -84,19 +84,15 @@ public final class DemoWorld implements AutoCloseable {
     }
 
     public static DemoWorld start(Path dir, Options o) throws Exception {
-        List<AutoCloseable> parts = new ArrayList<>();
+        Closer parts = new Closer();
         try {
-            LocalSqs sqs = LocalSqs.start();
-            parts.add(sqs);
+            LocalSqs sqs = parts.add(LocalSqs.start());
             // Short: a message a killed controller's long poll swallowed comes back after this.
             String queue = sqs.createQueue("cattlepi-ci", Duration.ofSeconds(10));
-            LocalS3 s3 = LocalS3.start();
-            parts.add(s3);
+            LocalS3 s3 = parts.add(LocalS3.start());
             s3.createBucket(BUCKET);
-            GitHubStandIn github = GitHubStandIn.start(GITHUB_TOKEN);
-            parts.add(github);
-            RackFixture rack = RackFixture.start(o.workers(), o.timings());
-            parts.add(rack);
+            GitHubStandIn github = parts.add(GitHubStandIn.start(GITHUB_TOKEN));
+            RackFixture rack = parts.add(RackFixture.start(o.workers(), o.timings()));
             SampleRepository repo = SampleRepository.create(dir.resolve("git"), REPOSITORY);
             Path configFile = dir.resolve("buildcontrol.json");
             Files.writeString(configFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
@@ -104,9 +100,7 @@ public final class DemoWorld implements AutoCloseable {
             BuildControlConfig config = ConfigLoader.load(configFile);
             return new DemoWorld(parts, dir, sqs, s3, github, rack, repo, queue, configFile, config);
         } catch (Exception | Error e) {
-            for (int i = parts.size() - 1; i >= 0; i--) {
-                parts.get(i).close();
-            }
+            parts.close();
             throw e;
         }
     }
@@ -159,7 +153,6 @@ public final class DemoWorld implements AutoCloseable {
         doc.putObject("config").set("buildcontrol", bc);
         return doc;
     }
-
 
     private static String base64(String text) {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
@@ -230,12 +223,6 @@ public final class DemoWorld implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = parts.size() - 1; i >= 0; i--) {
-            try {
-                parts.get(i).close();
-            } catch (Exception e) {
-                // best effort: the rest still gets closed
-            }
-        }
+        parts.close();
     }
 }

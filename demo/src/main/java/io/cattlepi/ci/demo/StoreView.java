@@ -1,9 +1,9 @@
 package io.cattlepi.ci.demo;
 
 import io.cattlepi.ci.build.Build;
-import io.cattlepi.ci.fleet.Worker;
-import io.cattlepi.ci.fleet.WorkerState;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.worker.Worker;
+import io.cattlepi.ci.worker.WorkerState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -45,7 +45,7 @@ class CrashResumeTest {
         try (DemoWorld world = DemoWorld.start(dir, new DemoWorld.Options(1, PiTimings.fast(), 0, Duration.ofSeconds(60),
                 Duration.ofSeconds(10), Duration.ofSeconds(5), null));
              StoreView view = new StoreView(world.config().storePath())) {
-            int port = world.config().httpPort();
+            int port = world.config().server().port();
             Process warm = controller(world, null, "warm");
             await("controller up", () -> answers(port));
             await("Pi ready", view::allReady);

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code run --config FILE}: the production controller. Talks to whatever the config names (AWS,
@@ -35,7 +35,7 @@ public final class RunCommand implements Callable<Integer> {
         BuildControlConfig config = loaded.get();
         Controller controller = Controller.start(config);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("cattlepi-ci: running %d Pis, UI on %s:%d%n", config.buildMachines().size(), config.httpHost(),
+        out.printf("cattlepi-ci: running %d Pis, UI on %s:%d%n", config.rack().members().size(), config.server().host(),
                 controller.httpPort());
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,9 +1,9 @@
 package io.cattlepi.ci.controller.http;
 
 import io.cattlepi.ci.build.Build;
-import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.worker.Worker;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;

@@ -1,7 +1,7 @@
 package io.cattlepi.ci.controller.http;
 
 import io.cattlepi.ci.build.Build;
-import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.worker.Worker;
 import java.nio.file.Path;
 import java.util.Optional;
 

@@ -3,10 +3,10 @@ package io.cattlepi.ci.controller.http;
 import static io.cattlepi.ci.controller.http.Html.esc;
 
 import io.cattlepi.ci.build.Build;
-import io.cattlepi.ci.fleet.Worker;
-import io.cattlepi.ci.fleet.WorkerState;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.worker.Worker;
+import io.cattlepi.ci.worker.WorkerState;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.NotFoundResponse;
 import java.time.Duration;

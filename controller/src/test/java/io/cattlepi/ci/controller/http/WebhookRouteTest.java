@@ -3,7 +3,6 @@ package io.cattlepi.ci.controller.http;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.QueuedMessage;
 import io.cattlepi.ci.intake.SqsSettings;
@@ -13,6 +12,7 @@ import io.cattlepi.ci.intake.WebhookIntake;
 import io.cattlepi.ci.intake.WebhookSignature;
 import io.cattlepi.ci.peers.LocalSqs;
 import io.cattlepi.ci.peers.WebhookFixtures;
+import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.store.Store;
 import java.io.ByteArrayInputStream;
 import java.net.URI;

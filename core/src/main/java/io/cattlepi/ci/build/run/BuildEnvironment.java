@@ -1,7 +1,7 @@
 package io.cattlepi.ci.build.run;
 
-import io.cattlepi.ci.config.Secret;
-import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.secret.Secret;
+import io.cattlepi.ci.worker.Worker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

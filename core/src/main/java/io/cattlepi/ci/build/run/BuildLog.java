@@ -1,6 +1,6 @@
 package io.cattlepi.ci.build.run;
 
-import io.cattlepi.ci.config.Secret;
+import io.cattlepi.ci.secret.Secret;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.cattlepi.ci.build.run;
 
-import io.cattlepi.ci.config.Secret;
+import io.cattlepi.ci.secret.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +26,19 @@ public record RecipeSettings(List<List<String>> steps, Duration jobTimeout, Dura
                              Duration checkoutEvery, Duration gitTimeout, Duration killGrace, Secret piKey,
                              String sshUser, Path workRoot, List<Secret> masked, List<List<String>> autobuildSteps,
                              Duration autobuildTimeout) {
+    /** The seed's recipe. */
+    public static final List<List<String>> DEFAULT_STEPS = List.of(List.of("make", "test_noop"),
+            List.of("make", "raspbian_cattlepi"));
+    /** The seed's release build: the publish script for both recipes, the Pi back on stock between them. */
+    public static final List<List<String>> DEFAULT_AUTOBUILD_STEPS = List.of(
+            List.of("tools/autobuild/build_and_publish.sh", "raspbian_cattlepi"),
+            List.of("tools/autobuild/build_and_publish.sh", "raspbian_stock"));
+    public static final Duration DEFAULT_JOB_TIMEOUT = Duration.ofSeconds(2700);
+    public static final Duration DEFAULT_AUTOBUILD_TIMEOUT = Duration.ofSeconds(10800);
+    public static final Duration DEFAULT_CHECKOUT_WINDOW = Duration.ofSeconds(600);
+    public static final Duration DEFAULT_CHECKOUT_EVERY = Duration.ofSeconds(10);
+    public static final Duration GIT_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration KILL_GRACE = Duration.ofSeconds(10);
     public RecipeSettings {
         if (steps == null || steps.isEmpty() || steps.stream().anyMatch(s -> s == null || s.isEmpty())) {
             throw new IllegalArgumentException("build steps must be non-empty argument lists");

@@ -1,6 +1,6 @@
 package io.cattlepi.ci.fleet.hostkey;
 
-import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.worker.Worker;
 
 /**
  * Decides whether the host key a Pi presents is really that Pi's. CattlePi Pis make new host keys

@@ -1,6 +1,6 @@
 package io.cattlepi.ci.fleet.hostkey;
 
-import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.worker.Worker;
 
 /** The seed's behaviour ({@code StrictHostKeyChecking=no}): anything on the rack network can pose as a Pi. */
 public final class NoHostKeyCheck implements HostKeyPolicy {

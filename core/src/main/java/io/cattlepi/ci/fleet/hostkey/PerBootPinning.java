@@ -1,6 +1,6 @@
 package io.cattlepi.ci.fleet.hostkey;
 
-import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.worker.Worker;
 
 /**
  * The default policy: the key seen at the first contact after a boot is pinned (in the worker's

@@ -3,7 +3,7 @@ package io.cattlepi.ci.fleet.hostkey;
 import io.cattlepi.ci.cattlepi.CattlePiApi;
 import io.cattlepi.ci.cattlepi.CattlePiApiException;
 import io.cattlepi.ci.cattlepi.TrackEvent;
-import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.worker.Worker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,9 +2,9 @@ package io.cattlepi.ci.fleet.ssh;
 
 import io.cattlepi.ci.fleet.ShellException;
 import io.cattlepi.ci.fleet.ShellException.Kind;
-import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.fleet.WorkerShell;
 import io.cattlepi.ci.fleet.hostkey.HostKeyPolicy;
+import io.cattlepi.ci.worker.Worker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;

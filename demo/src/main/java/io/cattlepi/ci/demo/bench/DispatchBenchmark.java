@@ -5,10 +5,10 @@ import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.controller.run.Controller;
 import io.cattlepi.ci.demo.DemoWorld;
 import io.cattlepi.ci.demo.Poll;
-import io.cattlepi.ci.fleet.WorkerState;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.sample.SampleRepository;
 import io.cattlepi.ci.store.Event;
+import io.cattlepi.ci.worker.WorkerState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,7 +77,7 @@ public final class DispatchBenchmark implements Callable<Integer> {
             Percentiles toReady = new Percentiles();
             for (Build b : controller.store().read(tx -> tx.recentBuilds(builds + 10))) {
                 Instant posted = visible.get(b.sha());
-                Optional<Instant> firstStep = firstStep(world.config().workspaceDir().resolve(b.id()).resolve("build.log"));
+                Optional<Instant> firstStep = firstStep(world.config().engine().workspaces().resolve(b.id()).resolve("build.log"));
                 if (posted != null && b.startedAt() != null) {
                     leased.add(Duration.between(posted, b.startedAt()).toNanos() / 1e6);
                 }

@@ -1,6 +1,5 @@
 package io.cattlepi.ci.demo.bench;
 
-import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.controller.http.ControllerHttp;
 import io.cattlepi.ci.controller.http.ReadOnlyOperations;
 import io.cattlepi.ci.controller.http.WebhookRoute;
@@ -14,6 +13,7 @@ import io.cattlepi.ci.intake.WebhookIntake;
 import io.cattlepi.ci.intake.WebhookSignature;
 import io.cattlepi.ci.peers.LocalSqs;
 import io.cattlepi.ci.peers.WebhookFixtures;
+import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.store.Store;
 import java.net.URI;
 import java.net.http.HttpClient;

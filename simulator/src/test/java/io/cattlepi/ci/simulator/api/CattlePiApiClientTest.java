@@ -12,8 +12,8 @@ import io.cattlepi.ci.cattlepi.DeviceConfig;
 import io.cattlepi.ci.cattlepi.HttpCattlePiApi;
 import io.cattlepi.ci.cattlepi.ImagePackage;
 import io.cattlepi.ci.cattlepi.WorkerConfigSetup;
-import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.peers.Ports;
+import io.cattlepi.ci.secret.Secret;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -117,7 +117,7 @@ class CattlePiApiClientTest {
     @Test
     void workerSetupWritesOnlyWhenTheMeaningDiffers() throws Exception {
         String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG9vcs controller";
-        WorkerConfigSetup setup = new WorkerConfigSetup(api, server.url() + "/images/global/raspbian/r.zip", key);
+        WorkerConfigSetup setup = new WorkerConfigSetup(api, "default", server.url() + "/images/global/raspbian/r.zip", key, null);
         assertTrue(setup.ensure());
         DeviceConfig after = api.config("default");
         assertEquals(List.of("ssh-rsa AAAAold someone", key), after.authorizedKeys());
@@ -125,8 +125,8 @@ class CattlePiApiClientTest {
         int posts = server.configPosts();
         assertFalse(setup.ensure());
         // the same key with another comment is the same key
-        assertFalse(new WorkerConfigSetup(api, server.url() + "/images/global/raspbian/r.zip",
-                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG9vcs other-label").ensure());
+        assertFalse(new WorkerConfigSetup(api, "default", server.url() + "/images/global/raspbian/r.zip",
+                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG9vcs other-label", null).ensure());
         assertEquals(posts, server.configPosts());
     }
 }

@@ -4,18 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.fleet.FleetSettings;
 import io.cattlepi.ci.fleet.PiLeases;
-import io.cattlepi.ci.fleet.RackMember;
-import io.cattlepi.ci.fleet.Worker;
-import io.cattlepi.ci.fleet.WorkerState;
+import io.cattlepi.ci.fleet.hostkey.HostKeyMode;
 import io.cattlepi.ci.fleet.ssh.SshKeys;
 import io.cattlepi.ci.rack.Rack;
 import io.cattlepi.ci.rack.RackSettings;
+import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.RackFixture;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.worker.RackMember;
+import io.cattlepi.ci.worker.Worker;
+import io.cattlepi.ci.worker.WorkerState;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,8 +57,8 @@ class PiLeasesOnSimulatedRackTest {
                 .map(p -> new RackMember(p.name(), p.host(), p.port(), p.mac())).toList();
         RackSettings settings = new RackSettings(members, "pi",
                 SshKeys.parse(fixture.privateKeyText().getBytes(StandardCharsets.US_ASCII), "test key"),
-                fixture.publicKeyLine(), "per-boot", URI.create(fixture.api().url()), new Secret(RackFixture.API_KEY),
-                URI.create(fixture.api().url() + RackFixture.RASPBIAN_PATH), Duration.ofSeconds(5),
+                fixture.publicKeyLine(), HostKeyMode.PER_BOOT, URI.create(fixture.api().url()), new Secret(RackFixture.API_KEY),
+                URI.create(fixture.api().url() + RackFixture.RASPBIAN_PATH), "default", Duration.ofSeconds(5),
                 new FleetSettings(Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofSeconds(5), 3,
                         Duration.ofSeconds(5), 4));
         rack = Rack.start(store, settings, (before, after) -> { });

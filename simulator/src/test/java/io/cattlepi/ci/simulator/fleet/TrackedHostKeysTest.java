@@ -6,21 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cattlepi.ci.cattlepi.HttpCattlePiApi;
 import io.cattlepi.ci.cattlepi.WorkerConfigSetup;
-import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.fleet.FleetMonitor;
 import io.cattlepi.ci.fleet.FleetSettings;
 import io.cattlepi.ci.fleet.Probe;
-import io.cattlepi.ci.fleet.RackMember;
-import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.fleet.WorkerReset;
-import io.cattlepi.ci.fleet.WorkerState;
 import io.cattlepi.ci.fleet.hostkey.TrackedHostKeys;
 import io.cattlepi.ci.fleet.ssh.SshWorkerShell;
+import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.RackFixture;
 import io.cattlepi.ci.simulator.pi.SimulatedPi;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.worker.RackMember;
+import io.cattlepi.ci.worker.Worker;
+import io.cattlepi.ci.worker.WorkerState;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,7 +61,7 @@ class TrackedHostKeysTest {
         shell = new SshWorkerShell("pi", fixture.clientKey(), new TrackedHostKeys(api, Clock.systemUTC(), Duration.ofSeconds(3)), Duration.ofSeconds(3));
         timer = Executors.newScheduledThreadPool(1);
         pool = Executors.newFixedThreadPool(4);
-        WorkerConfigSetup setup = new WorkerConfigSetup(api, fixture.api().url() + RackFixture.RASPBIAN_PATH,
+        WorkerConfigSetup setup = new WorkerConfigSetup(api, "default", fixture.api().url() + RackFixture.RASPBIAN_PATH,
                 fixture.publicKeyLine(), TrackedHostKeys.USERCODE);
         monitor = new FleetMonitor(store, new Probe(shell, Duration.ofSeconds(5)),
                 new WorkerReset(shell, setup, Duration.ofSeconds(5)),

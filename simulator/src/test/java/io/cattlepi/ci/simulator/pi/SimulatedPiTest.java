@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cattlepi.ci.fleet.ShellException;
-import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.fleet.WorkerShell;
 import io.cattlepi.ci.fleet.hostkey.NoHostKeyCheck;
 import io.cattlepi.ci.fleet.ssh.SshWorkerShell;
+import io.cattlepi.ci.worker.Worker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -1,4 +1,4 @@
-package io.cattlepi.ci.fleet;
+package io.cattlepi.ci.worker;
 
 /**
  * Where a Pi is in its lifecycle. The first four are the seed's names; {@code autobuild} is the

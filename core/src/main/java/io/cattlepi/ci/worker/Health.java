@@ -1,4 +1,4 @@
-package io.cattlepi.ci.fleet;
+package io.cattlepi.ci.worker;
 
 /**
  * A Pi's health counters: how often it was reset, how often that failed, the current streak of

@@ -1,4 +1,4 @@
-package io.cattlepi.ci.config;
+package io.cattlepi.ci.secret;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.cattlepi.ci.fleet;
+package io.cattlepi.ci.worker;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,6 +1,5 @@
-package io.cattlepi.ci.engine;
+package io.cattlepi.ci.build;
 
-import io.cattlepi.ci.schedule.Lease;
 import java.nio.file.Path;
 
 /**

@@ -1,4 +1,4 @@
-package io.cattlepi.ci.engine;
+package io.cattlepi.ci.build;
 
 import io.cattlepi.ci.build.BuildResult;
 import java.util.Objects;
