@@ -7,6 +7,8 @@ import java.util.Locale;
  * left to do: a {@code finishing} build still owes its final status, upload or message deletion.
  */
 public enum BuildState {
+    /** An outsider's pull request, stored until a maintainer approves it (the ok-to-test label). */
+    WAITING,
     /** Accepted and waiting for a Pi. */
     QUEUED,
     /** Bound to a Pi in the same transaction that leased it. */
@@ -29,6 +31,6 @@ public enum BuildState {
     }
 
     public boolean isActive() {
-        return this == QUEUED || this == SCHEDULED || this == RUNNING || this == FINISHING;
+        return this == WAITING || this == QUEUED || this == SCHEDULED || this == RUNNING || this == FINISHING;
     }
 }

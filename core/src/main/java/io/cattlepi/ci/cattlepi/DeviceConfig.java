@@ -22,6 +22,12 @@ public final class DeviceConfig {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * What decides what runs on every Pi at boot: the initramfs's {@code bootcode} and the root
+     * {@code usercode}, the images booted, the keys let in over SSH and the Raspbian a reset flashes.
+     */
+    private static final List<String> BOOT_FIELDS = List.of("bootcode", "usercode", "initfs", "rootfs");
+    private static final List<String> BOOT_CONFIG_FIELDS = List.of("ssh", "standalone");
     private final ObjectNode tree;
 
     private DeviceConfig(ObjectNode tree) {
@@ -62,6 +68,53 @@ public final class DeviceConfig {
         } catch (IOException e) {
             throw new IllegalStateException("a JSON tree always serializes", e);
         }
+    }
+
+    /** A copy of the fields that decide what a Pi runs at boot, keyed by name (absent ones null). */
+    public ObjectNode bootFields() {
+        ObjectNode out = JSON.createObjectNode();
+        for (String f : BOOT_FIELDS) {
+            out.set(f, tree.has(f) ? tree.get(f).deepCopy() : null);
+        }
+        JsonNode config = tree.path("config");
+        for (String f : BOOT_CONFIG_FIELDS) {
+            out.set("config." + f, config.has(f) ? config.get(f).deepCopy() : null);
+        }
+        return out;
+    }
+
+    /** Puts back boot fields taken by {@link #bootFields()}; every other field stays as it is. */
+    public void restoreBootFields(ObjectNode fields) {
+        fields.fields().forEachRemaining(e -> {
+            String name = e.getKey();
+            ObjectNode target = tree;
+            if (name.startsWith("config.")) {
+                if (!tree.path("config").isObject()) {
+                    tree.putObject("config");
+                }
+                target = (ObjectNode) tree.get("config");
+                name = name.substring("config.".length());
+            }
+            if (e.getValue() == null || e.getValue().isNull()) {
+                target.remove(name);
+            } else {
+                target.set(name, e.getValue().deepCopy());
+            }
+        });
+    }
+
+    /** The boot fields whose values differ between two snapshots. */
+    public static List<String> changedBootFields(ObjectNode before, ObjectNode after) {
+        List<String> changed = new ArrayList<>();
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        before.fieldNames().forEachRemaining(names::add);
+        after.fieldNames().forEachRemaining(names::add);
+        for (String n : names) {
+            if (!before.path(n).equals(after.path(n))) {
+                changed.add(n);
+            }
+        }
+        return changed;
     }
 
     public DeviceConfig copy() {

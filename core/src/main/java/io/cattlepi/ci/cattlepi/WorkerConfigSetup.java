@@ -44,7 +44,20 @@ public final class WorkerConfigSetup implements WorkerReset.BootConfig {
 
     /** Returns whether the config had to be written. */
     public boolean ensure() throws CattlePiApiException {
-        DeviceConfig current = api.config(device);
+        DeviceConfig current = read();
+        return ensure(current) != current;
+    }
+
+    public DeviceConfig read() throws CattlePiApiException {
+        return api.config(device);
+    }
+
+    public void write(DeviceConfig config) throws CattlePiApiException {
+        api.putConfig(device, config);
+    }
+
+    /** The config as a reset needs it: {@code current} itself when it is right, else the one written. */
+    DeviceConfig ensure(DeviceConfig current) throws CattlePiApiException {
         List<String> keys;
         try {
             keys = current.authorizedKeys();
@@ -56,7 +69,7 @@ public final class WorkerConfigSetup implements WorkerReset.BootConfig {
         String marker = usercodeBlock == null ? null : usercodeBlock.lines().findFirst().orElse("");
         boolean usercodeRight = marker == null || current.usercode().contains(marker);
         if (keyPresent && locationRight && usercodeRight) {
-            return false;
+            return current;
         }
         DeviceConfig wanted = current.copy();
         if (!keyPresent) {
@@ -74,7 +87,7 @@ public final class WorkerConfigSetup implements WorkerReset.BootConfig {
         log.info("workers' config updated: {}{}{}", keyPresent ? "" : "controller key added; ",
                 locationRight ? "" : "raspbian_location set to " + raspbianLocation + "; ",
                 usercodeRight ? "" : "host-key report added to usercode");
-        return true;
+        return wanted;
     }
 
     /** Keys compare by type and data; the trailing comment is a label, not the key. */

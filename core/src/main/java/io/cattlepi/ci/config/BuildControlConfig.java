@@ -1,6 +1,5 @@
 package io.cattlepi.ci.config;
 
-import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.autobuild.AutobuildSettings;
 import io.cattlepi.ci.build.run.RecipeSettings;
 import io.cattlepi.ci.engine.EngineSettings;
@@ -9,6 +8,7 @@ import io.cattlepi.ci.intake.SqsSettings;
 import io.cattlepi.ci.rack.RackSettings;
 import io.cattlepi.ci.report.GitHubSettings;
 import io.cattlepi.ci.report.S3Settings;
+import io.cattlepi.ci.sandbox.SandboxSettings;
 import io.cattlepi.ci.worker.RackMember;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ import java.util.List;
  */
 public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3Settings s3, GitHubSettings github,
                                  IntakeSettings intake, RackSettings rack, RecipeSettings recipe,
-                                 EngineSettings engine, AutobuildSettings autobuild, ServerSettings server,
+                                 SandboxSettings sandbox, EngineSettings engine, AutobuildSettings autobuild, ServerSettings server,
                                  Path storePath) {
 
     /** What {@code config check} prints: every setting, secrets masked. */
@@ -44,6 +44,8 @@ public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3S
         out.add("ssh:               user " + rack.sshUser() + ", key " + rack.sshIdentity().getPublic().getAlgorithm()
                 + ", host keys " + rack.hostKeyPolicy().wireName());
         out.add("steps:             " + commands(recipe.steps()));
+        out.add("sandbox:           " + sandbox.kind().wireName() + ", at most " + sandbox.maxProcesses()
+                + " processes and " + sandbox.maxMemoryBytes() / SandboxSettings.MIB + " MiB per build");
         out.add("timeouts:          job " + recipe.jobTimeout().toSeconds() + " s, checkout "
                 + recipe.checkoutWindow().toSeconds() + " s every " + recipe.checkoutEvery().toSeconds()
                 + " s, autobuild " + recipe.autobuildTimeout().toSeconds() + " s");

@@ -10,11 +10,14 @@ import io.cattlepi.ci.engine.EngineSettings;
 import io.cattlepi.ci.fleet.FleetSettings;
 import io.cattlepi.ci.fleet.hostkey.HostKeyMode;
 import io.cattlepi.ci.fleet.ssh.SshKeys;
+import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.IntakeSettings;
 import io.cattlepi.ci.intake.SqsSettings;
 import io.cattlepi.ci.rack.RackSettings;
 import io.cattlepi.ci.report.GitHubSettings;
 import io.cattlepi.ci.report.S3Settings;
+import io.cattlepi.ci.sandbox.SandboxKind;
+import io.cattlepi.ci.sandbox.SandboxSettings;
 import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.worker.RackMember;
 import java.io.IOException;
@@ -54,10 +57,15 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigProblem("$", "cannot read " + file + ": " + e.getMessage())));
         }
-        return parse(text);
+        return parse(text, file);
     }
 
     public static BuildControlConfig parse(String text) throws ConfigException {
+        return parse(text, null);
+    }
+
+    /** @param file where the text came from (hidden from builds), or null */
+    private static BuildControlConfig parse(String text, Path file) throws ConfigException {
         JsonNode root;
         try {
             root = JSON.readTree(text);
@@ -95,11 +103,43 @@ public final class ConfigLoader {
         RecipeSettings recipe = recipe(f, ssh, workspaces, secretsOf(aws, github, intake, ssh, rack, server));
         EngineSettings engine = engine(f, workspaces, server.publicUrl());
         AutobuildSettings autobuild = autobuild(f, intake);
+        List<Path> hidden = new ArrayList<>(List.of(store, workspaces));
+        if (file != null) {
+            hidden.add(file);
+        }
+        SandboxSettings sandbox = sandbox(f, hidden);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new BuildControlConfig(queue, deadLetters, s3, github, intake, rack, recipe, engine, autobuild,
+        return new BuildControlConfig(queue, deadLetters, s3, github, intake, rack, recipe, sandbox, engine, autobuild,
                 server, store);
+    }
+
+    // ---- the sandbox: what a build may reach, and how much it may use
+
+    private static SandboxSettings sandbox(ConfigFields f, List<Path> hidden) {
+        SandboxKind kind;
+        try {
+            kind = SandboxKind.fromWire(f.text("build_sandbox", false, SandboxKind.BUBBLEWRAP.wireName()));
+        } catch (IllegalArgumentException e) {
+            f.problem(f.at("build_sandbox"), e.getMessage());
+            kind = SandboxKind.BUBBLEWRAP;
+        }
+        int processes = f.positiveInt("build_max_processes", SandboxSettings.DEFAULT_MAX_PROCESSES);
+        long memoryMb = f.positiveInt("build_max_memory_mb",
+                (int) (SandboxSettings.defaultMaxMemory() / SandboxSettings.MIB));
+        if (processes < SandboxSettings.MIN_PROCESSES) {
+            f.problem(f.at("build_max_processes"), "a build needs at least " + SandboxSettings.MIN_PROCESSES
+                    + " processes, got " + processes);
+            return null;
+        }
+        if (memoryMb * SandboxSettings.MIB < SandboxSettings.MIN_MEMORY) {
+            f.problem(f.at("build_max_memory_mb"), "a build needs at least " + SandboxSettings.MIN_MEMORY
+                    / SandboxSettings.MIB + " MiB, got " + memoryMb);
+            return null;
+        }
+        return new SandboxSettings(kind, processes, memoryMb * SandboxSettings.MIB,
+                hidden.stream().map(p -> p.toAbsolutePath().normalize()).toList());
     }
 
     // ---- AWS: one key pair and region for SQS and S3
@@ -161,9 +201,18 @@ public final class ConfigLoader {
         }
         List<String> allowed = f.strings("allowed_repositories", List.of(repository));
         URI cloneBase = cloneBase(f);
+        List<String> trusted = f.strings("trusted_associations", DeliveryFilter.DEFAULT_TRUSTED);
+        for (int i = 0; i < trusted.size(); i++) {
+            if (!DeliveryFilter.ASSOCIATIONS.contains(trusted.get(i))) {
+                f.problem(f.at("trusted_associations") + "[" + i + "]", "not a GitHub author_association (one of "
+                        + String.join(", ", DeliveryFilter.ASSOCIATIONS.stream().sorted().toList()) + "): \""
+                        + trusted.get(i) + "\"");
+            }
+        }
         return new IntakeSettings(repository, allowed, f.strings("push_branches", List.of()),
                 f.bool("build_drafts", false), cloneBase == null ? IntakeSettings.DEFAULT_CLONE_BASE : cloneBase,
-                f.secret("webhook_secret", false));
+                f.secret("webhook_secret", false), trusted,
+                f.text("ok_to_test_label", false, DeliveryFilter.DEFAULT_OK_TO_TEST));
     }
 
     /** http(s) for GitHub and mirrors; file: for local repositories (the demo, air-gapped racks). */

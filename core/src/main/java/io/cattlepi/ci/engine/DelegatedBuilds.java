@@ -68,6 +68,7 @@ public final class DelegatedBuilds implements AutoCloseable {
     private final VisibilityHeartbeat heartbeat;
     private final Finisher finisher;
     private final QueueConsumer consumer;
+    private final WaitingNotices approvals;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, DaemonThreads.named("delegated-timer"));
     private final ExecutorService settlePool = Executors.newFixedThreadPool(2, DaemonThreads.named("delegated-settle"));
     private final ExecutorService handOvers = Executors.newSingleThreadExecutor(DaemonThreads.named("delegated-handover"));
@@ -90,9 +91,11 @@ public final class DelegatedBuilds implements AutoCloseable {
         this.heartbeat = new VisibilityHeartbeat(store, queue, settings.visibilityTimeout());
         this.finisher = new Finisher(store, publisher, statuses, queue, settings, text, timer, settlePool);
         finisher.afterSettle(this::settled);
+        this.approvals = new WaitingNotices(store, statuses, publisher, text, settings);
         this.consumer = new QueueConsumer(queue, admission, () -> Math.max(0, maxWaiting - waiting()), () -> {
             handOverSoon();
             finisher.settleAll();
+            announceWaiting();
         }, settings.receiveWait(), settings.visibilityTimeout(), sleeper);
     }
 
@@ -105,7 +108,17 @@ public final class DelegatedBuilds implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::beat, beat, beat, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::handOverSoon, 10, 10, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(finisher::settleAll, 1, 1, TimeUnit.MINUTES);
+        timer.scheduleWithFixedDelay(this::announceWaiting, 1, 1, TimeUnit.MINUTES);
         handOverSoon();
+    }
+
+    /** Outsiders' pull requests are told they wait for a maintainer; on the settling pool, never the consumer. */
+    private void announceWaiting() {
+        try {
+            settlePool.execute(approvals::postAll);
+        } catch (RejectedExecutionException e) {
+            log.debug("stopping; waiting builds are announced at the next start");
+        }
     }
 
     /** Calls back after each build is settled (tests wait on it). */

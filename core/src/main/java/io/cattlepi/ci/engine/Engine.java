@@ -41,6 +41,7 @@ public final class Engine implements AutoCloseable {
     private final Finisher finisher;
     private final LeaseRunner runner;
     private final QueueConsumer consumer;
+    private final WaitingNotices waiting;
     private final EngineMetrics metrics = new EngineMetrics();
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, DaemonThreads.named("engine-timer"));
     private final ExecutorService fleetPool;
@@ -66,11 +67,14 @@ public final class Engine implements AutoCloseable {
                 });
         this.finisher = new Finisher(store, ports.publisher(), ports.statuses(), ports.queue(), settings, timer, settlePool);
         this.runner = new LeaseRunner(store, ports.work(), ports.publisher(), ports.statuses(), fleet, finisher,
-                settings, timer, metrics, ports.probe());
-        // After admission: bind the new builds, and settle builds a newer push superseded.
+                settings, timer, metrics, ports.probe(), ports.workersConfig());
+        this.waiting = new WaitingNotices(store, ports.statuses(), ports.publisher(),
+                new StatusText(settings, ports.publisher()), settings);
+        // After admission: bind the new builds, settle builds a newer push superseded, tell waiting ones why.
         this.consumer = new QueueConsumer(ports.queue(), ports.admission(), scheduler::freeCapacity, () -> {
             wake();
             finisher.settleAll();
+            postWaiting();
         }, settings.receiveWait(), settings.visibilityTimeout(), sleeper);
     }
 
@@ -89,7 +93,18 @@ public final class Engine implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::wake, 10, 10, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(finisher::settleAll, 1, 1, TimeUnit.MINUTES);
+        timer.scheduleWithFixedDelay(this::postWaiting, 1, 1, TimeUnit.MINUTES);
+        postWaiting();
         wake();
+    }
+
+    /** On the settling pool: a slow GitHub never holds the consumer or the scheduler. */
+    private void postWaiting() {
+        try {
+            settlePool.execute(waiting::postAll);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("engine stopping; waiting builds are announced at the next start");
+        }
     }
 
     /** Something changed (new build, Pi ready, build finished): run a scheduling pass soon. */
@@ -132,6 +147,11 @@ public final class Engine implements AutoCloseable {
 
     public Worker retire(String workerId, String why) {
         return fleet.retire(workerId, why);
+    }
+
+    /** Ready Pis may have booted a config the controller did not approve: reset them before any lease. */
+    public void workersConfigDrifted(String fields) {
+        fleet.resetIdle("the workers' config drifted (" + fields + "): reset before its next lease");
     }
 
     public Worker undrain(String workerId) {

@@ -12,8 +12,10 @@ import io.cattlepi.ci.report.StatusPublisher;
  * The outside world as the engine sees it: one adapter per port, so the standalone controller,
  * the demo and the Jenkins plugin wire the same engine to different things.
  *
- * @param heartbeat keeps in-flight messages invisible; called at a fraction of the visibility timeout
+ * @param heartbeat     keeps in-flight messages invisible; called at a fraction of the visibility timeout
+ * @param workersConfig checked before and after every build
  */
 public record EnginePorts(WorkQueue queue, MessageAdmission admission, Runnable heartbeat, StatusPublisher statuses,
-                          FolderPublisher publisher, BuildWork work, Probe probe, WorkerReset reset) {
+                          FolderPublisher publisher, BuildWork work, Probe probe, WorkerReset reset,
+                          WorkersConfigCheck workersConfig) {
 }

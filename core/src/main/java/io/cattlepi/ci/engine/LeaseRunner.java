@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -49,11 +50,14 @@ public final class LeaseRunner {
     private final EngineMetrics metrics;
     private final Map<String, CancellationToken> running = new ConcurrentHashMap<>();
     private final Probe probe;
+    private final WorkersConfigCheck workersConfig;
 
     public LeaseRunner(Store store, BuildWork work, FolderPublisher publisher, StatusPublisher statuses,
                        FleetMonitor fleet, Finisher finisher, EngineSettings settings,
-                       ScheduledExecutorService timer, EngineMetrics metrics, Probe probe) {
+                       ScheduledExecutorService timer, EngineMetrics metrics, Probe probe,
+                       WorkersConfigCheck workersConfig) {
         this.probe = probe;
+        this.workersConfig = workersConfig;
         this.store = store;
         this.work = work;
         this.publisher = publisher;
@@ -88,6 +92,10 @@ public final class LeaseRunner {
 
     public void run(Lease lease) {
         String id = lease.build().id();
+        if (drifted("before build " + id).isPresent()) {
+            requeue(lease, "the workers' config had drifted: its Pi is reset first");
+            return;
+        }
         Build started = store.write(tx -> {
             Build b = tx.build(id).orElse(null);
             if (b == null || b.state() != BuildState.SCHEDULED) {
@@ -141,8 +149,34 @@ public final class LeaseRunner {
             metrics.buildDuration().observe(seconds(Duration.between(finished.startedAt(), finished.finishedAt())));
         }
         log.info("build {} on {}: {} ({})", id, lease.worker().id(), end.result().wireName(), end.description());
+        drifted("after build " + id).ifPresent(fields -> store.write(tx -> {
+            tx.append(Event.BUILD, id, "workers-config-drift", "the workers' CattlePi config changed while this build"
+                    + " ran (" + fields + "); it was put back and the ready Pis reset");
+            return null;
+        }));
         fleet.leaseEnded(lease.worker().id(), end.piSuspect(), "build " + id + " ended: " + end.result().wireName());
         finisher.settleSoon(id, Duration.ZERO);
+    }
+
+    /** The workers' config checked; a check that cannot run (API down) is logged and does not hold builds. */
+    private Optional<String> drifted(String when) {
+        try {
+            return workersConfig.check();
+        } catch (Exception e) {
+            log.warn("the workers' config could not be checked {}: {}", when, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The build goes back to the queue and its Pi through reset; it runs on a Pi that booted an approved config. */
+    private void requeue(Lease lease, String why) {
+        String id = lease.build().id();
+        store.write(tx -> {
+            tx.build(id).filter(b -> b.state() == BuildState.SCHEDULED)
+                    .ifPresent(b -> tx.buildChanged(b, b.requeued(why)));
+            return null;
+        });
+        fleet.leaseEnded(lease.worker().id(), false, "build " + id + " requeued: " + why);
     }
 
     /**

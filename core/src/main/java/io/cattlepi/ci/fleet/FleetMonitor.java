@@ -130,6 +130,31 @@ public final class FleetMonitor implements AutoCloseable {
         return after;
     }
 
+    /**
+     * Sends every {@code ready} Pi through reset now: they may have booted something the controller
+     * did not approve (the workers' config drifted). Leased Pis are reset when their lease ends.
+     */
+    public List<Worker> resetIdle(String why) {
+        List<Worker[]> pairs = store.write(tx -> {
+            List<Worker[]> out = new java.util.ArrayList<>();
+            for (Worker w : tx.workers()) {
+                if (w.state() == WorkerState.READY) {
+                    Worker next = Lifecycle.startReset(w, why, tx.now());
+                    tx.transition(w, next);
+                    out.add(new Worker[] {w, next});
+                }
+            }
+            return out;
+        });
+        List<Worker> reset = new java.util.ArrayList<>();
+        for (Worker[] pair : pairs) {
+            listener.changed(pair[0], pair[1]);
+            runReset(pair[1]);
+            reset.add(pair[1]);
+        }
+        return reset;
+    }
+
     /** Operator: take a Pi out of service with a reason that stays in its history. */
     public Worker drain(String workerId, String why) {
         return operator(workerId, w -> {

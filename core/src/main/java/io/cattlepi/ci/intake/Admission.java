@@ -11,6 +11,8 @@ import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.store.Tx;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -21,13 +23,17 @@ import org.slf4j.LoggerFactory;
  * a new queued build; the latest receipt handle of a message already known (a redelivery); a
  * duplicate (same delivery, or same repository + sha + event), acknowledged by deleting it; or a
  * rejection, recorded with its reason and deleted (after a copy to the dead-letter queue when one
- * is configured). A new head of a pull request supersedes its queued, not yet started builds.
+ * is configured). A new head of a pull request supersedes its queued, not yet started builds. An
+ * outsider's pull request is stored as {@code waiting} (its message deleted: the store holds it)
+ * until the ok-to-test label approves that head.
  * Queue calls happen after the commit: a crash in between leaves the message to be redelivered
  * and recognised by its id.
  */
 public final class Admission implements MessageAdmission {
     /** Message attribute on dead-lettered copies. */
     public static final String REJECTED_REASON = "rejected_reason";
+    /** The description of an outsider's build until a maintainer approves it. */
+    public static final String WAITING_FOR_APPROVAL = "waiting for a maintainer's ok-to-test";
     private static final Logger log = LoggerFactory.getLogger(Admission.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -102,6 +108,15 @@ public final class Admission implements MessageAdmission {
             return new Decision(Action.REJECT, rejected.id(), verdict.reason());
         }
         BuildRequest r = verdict.request();
+        if (r.approval() == BuildRequest.Approval.GIVEN) {
+            Optional<Build> waiting = tx.buildsOf(r.repository(), r.sha(), r.event()).stream()
+                    .filter(b -> b.state() == BuildState.WAITING).findFirst();
+            if (waiting.isPresent()) {
+                Build w = waiting.get();
+                tx.buildChanged(w, w.withState(BuildState.QUEUED, "approved by a maintainer (" + verdict.reason() + ")"));
+                return new Decision(Action.DELETE, w.id(), "approval of build " + w.id());
+            }
+        }
         Optional<Build> same = r.deliveryId() == null ? Optional.empty() : tx.buildByDelivery(r.deliveryId());
         if (same.isEmpty()) {
             same = tx.buildsOf(r.repository(), r.sha(), r.event()).stream().findFirst();
@@ -113,11 +128,16 @@ public final class Admission implements MessageAdmission {
         }
         Build b = Build.queued(BuildIds.next(tx.now()), r.repository(), r.sha(), r.ref(), r.prNumber(), r.cloneUrl(),
                 r.event(), r.deliveryId(), m.messageId(), m.receiptHandle(), tx.now());
+        boolean waits = r.approval() == BuildRequest.Approval.NEEDED;
+        if (waits) {
+            b = b.withState(BuildState.WAITING, WAITING_FOR_APPROVAL);
+        }
         tx.buildChanged(null, b);
         if (r.prNumber() != null) {
             supersede(tx, b);
         }
-        return new Decision(Action.KEEP, b.id(), "queued");
+        // A waiting build may wait for days: it is stored, so its message is not held that long.
+        return waits ? new Decision(Action.DELETE, b.id(), "waiting for approval") : new Decision(Action.KEEP, b.id(), "queued");
     }
 
     /** The same message again: keep the newest receipt handle; finish a deletion that could not happen before. */
@@ -134,9 +154,11 @@ public final class Admission implements MessageAdmission {
         return new Decision(Action.KEEP, b.id(), "redelivered");
     }
 
-    /** Older queued builds of the same pull request will never be wanted: end them now. */
+    /** Older queued or waiting builds of the same pull request will never be wanted: end them now. */
     private static void supersede(Tx tx, Build newest) {
-        for (Build old : tx.buildsIn(BuildState.QUEUED)) {
+        List<Build> pending = new ArrayList<>(tx.buildsIn(BuildState.QUEUED));
+        pending.addAll(tx.buildsIn(BuildState.WAITING));
+        for (Build old : pending) {
             if (!old.id().equals(newest.id()) && newest.repository().equals(old.repository())
                     && newest.prNumber().equals(old.prNumber()) && !newest.sha().equals(old.sha())) {
                 tx.buildChanged(old, old.finished(BuildResult.ERROR, "superseded by " + newest.sha(), tx.now()));

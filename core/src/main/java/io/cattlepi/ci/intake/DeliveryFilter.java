@@ -11,13 +11,20 @@ import java.util.stream.Collectors;
  * Decides which GitHub deliveries become builds, and turns those into validated {@link BuildRequest}s.
  * Pull requests are built when opened, synchronized, reopened or marked ready (drafts only when
  * configured); pushes to the configured branches (by default the repository's default branch).
- * Everything else is ignored with a reason. Used by the webhook receiver and again by the queue
+ * A pull request whose author is not trusted ({@code author_association}) needs a maintainer's
+ * approval, which is the ok-to-test label being added. Everything else is ignored with a reason. Used by the webhook receiver and again by the queue
  * consumer, so a message put on the queue by anything else meets the same rules.
  */
 public final class DeliveryFilter {
     public static final String PULL_REQUEST = "pull_request";
     public static final String PUSH = "push";
     private static final Set<String> PR_ACTIONS = Set.of("opened", "synchronize", "reopened", "ready_for_review");
+    /** GitHub's own default for who may run code on the rack unasked. */
+    public static final List<String> DEFAULT_TRUSTED = List.of("OWNER", "MEMBER", "COLLABORATOR");
+    public static final String DEFAULT_OK_TO_TEST = "ok-to-test";
+    /** Every {@code author_association} GitHub sends, and the wildcard. */
+    public static final Set<String> ASSOCIATIONS = Set.of("OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR",
+            "FIRST_TIME_CONTRIBUTOR", "FIRST_TIMER", "MANNEQUIN", "NONE", "*");
     private static final String ZERO_SHA = "0".repeat(40);
 
     /** Lower-cased name → the configured spelling, which is what gets built and reported. */
@@ -25,6 +32,8 @@ public final class DeliveryFilter {
     private final List<String> pushBranches;
     private final boolean buildDrafts;
     private final String cloneBase;
+    private final Set<String> trusted;
+    private final String okToTest;
 
     /**
      * @param repositories allowed {@code owner/name}s (compared without case, as GitHub does)
@@ -34,6 +43,17 @@ public final class DeliveryFilter {
      *                     nothing untrusted reaches git's command line as a URL
      */
     public DeliveryFilter(Set<String> repositories, List<String> pushBranches, boolean buildDrafts, String cloneBase) {
+        this(repositories, pushBranches, buildDrafts, cloneBase, DEFAULT_TRUSTED, DEFAULT_OK_TO_TEST);
+    }
+
+    /**
+     * @param trusted  {@code author_association}s whose pull requests run unasked; {@code *} trusts everyone
+     * @param okToTest the label a maintainer adds to let an outsider's pull request run
+     */
+    public DeliveryFilter(Set<String> repositories, List<String> pushBranches, boolean buildDrafts, String cloneBase,
+                          List<String> trusted, String okToTest) {
+        this.trusted = Set.copyOf(trusted);
+        this.okToTest = okToTest;
         this.cloneBase = cloneBase.endsWith("/") ? cloneBase : cloneBase + "/";
         this.repositories = repositories.stream()
                 .collect(Collectors.toUnmodifiableMap(r -> r.toLowerCase(Locale.ROOT), r -> r, (a, b) -> a));
@@ -69,7 +89,11 @@ public final class DeliveryFilter {
 
     private Verdict pullRequest(String repository, String deliveryId, JsonNode p) {
         String action = text(p, "action");
-        if (action == null || !PR_ACTIONS.contains(action)) {
+        boolean approving = "labeled".equals(action);
+        if (approving && !okToTest.equals(text(p, "label", "name"))) {
+            return Verdict.ignored("label " + text(p, "label", "name") + " does not approve builds");
+        }
+        if (action == null || !PR_ACTIONS.contains(action) && !approving) {
             return Verdict.ignored("pull request action " + action + " is not built");
         }
         JsonNode pr = p.path("pull_request");
@@ -82,8 +106,15 @@ public final class DeliveryFilter {
         }
         String sha = sha(text(pr, "head", "sha"), "pull_request.head.sha");
         int n = number.asInt();
+        String author = text(pr, "author_association");
+        BuildRequest.Approval approval = approving ? BuildRequest.Approval.GIVEN
+                : trusted.contains("*") || author != null && trusted.contains(author) ? BuildRequest.Approval.NOT_NEEDED
+                : BuildRequest.Approval.NEEDED;
+        String why = approving ? "pull request #" + n + " approved with " + okToTest
+                : "pull request #" + n + " " + action + (approval == BuildRequest.Approval.NEEDED
+                        ? " by an untrusted author (" + author + "): waiting for " + okToTest : "");
         return Verdict.accepted(new BuildRequest(repository, sha, "refs/pull/" + n + "/head", n, cloneUrl(repository),
-                PULL_REQUEST, deliveryId), "pull request #" + n + " " + action);
+                PULL_REQUEST, deliveryId, approval), why);
     }
 
     private Verdict push(String repository, String deliveryId, JsonNode p) {

@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param pushBranches  branches whose pushes are built; empty means the default branch
  * @param cloneBase     where repositories are cloned from ({@code owner/name.git} appended); never the payload's URL
  * @param webhookSecret GitHub's webhook secret, or null when {@code POST /webhook} is off
+ * @param trusted       {@code author_association}s whose pull requests run unasked ({@code *}: everyone's)
+ * @param okToTest      the label that lets an outsider's pull request run
  */
 public record IntakeSettings(String repository, List<String> allowed, List<String> pushBranches, boolean buildDrafts,
-                             URI cloneBase, Secret webhookSecret) {
+                             URI cloneBase, Secret webhookSecret, List<String> trusted, String okToTest) {
     public static final String DEFAULT_REPOSITORY = "cattlepi/cattlepi";
     public static final URI DEFAULT_CLONE_BASE = URI.create("https://github.com/");
 
@@ -25,10 +27,13 @@ public record IntakeSettings(String repository, List<String> allowed, List<Strin
         Objects.requireNonNull(cloneBase, "cloneBase");
         allowed = List.copyOf(allowed);
         pushBranches = List.copyOf(pushBranches);
+        trusted = List.copyOf(trusted);
+        Objects.requireNonNull(okToTest, "okToTest");
     }
 
     public DeliveryFilter filter() {
-        return new DeliveryFilter(new HashSet<>(allowed), pushBranches, buildDrafts, cloneBase.toString());
+        return new DeliveryFilter(new HashSet<>(allowed), pushBranches, buildDrafts, cloneBase.toString(), trusted,
+                okToTest);
     }
 
     /** Where the repository itself is cloned from. */

@@ -39,7 +39,7 @@ public final class Rack implements AutoCloseable {
 
     /** Opens the SSH access and starts watching the configured Pis. */
     public static Rack start(Store store, RackSettings settings, FleetListener listener) {
-        RackAccess access = RackAccess.open(settings);
+        RackAccess access = RackAccess.open(settings, store);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rack-timer"));
         ExecutorService pool = Executors.newFixedThreadPool(settings.fleet().parallelProbes(), DaemonThreads.named("rack-probe"));
         FleetMonitor monitor = new FleetMonitor(store, access.probe(), access.reset(), settings.fleet(), timer, pool,

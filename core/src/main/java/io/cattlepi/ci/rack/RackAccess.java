@@ -1,7 +1,9 @@
 package io.cattlepi.ci.rack;
 
+import io.cattlepi.ci.cattlepi.CattlePiApiException;
 import io.cattlepi.ci.cattlepi.HttpCattlePiApi;
 import io.cattlepi.ci.cattlepi.WorkerConfigSetup;
+import io.cattlepi.ci.cattlepi.WorkersConfigGuard;
 import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.fleet.WorkerReset;
 import io.cattlepi.ci.fleet.hostkey.HostKeyMode;
@@ -10,29 +12,40 @@ import io.cattlepi.ci.fleet.hostkey.NoHostKeyCheck;
 import io.cattlepi.ci.fleet.hostkey.PerBootPinning;
 import io.cattlepi.ci.fleet.hostkey.TrackedHostKeys;
 import io.cattlepi.ci.fleet.ssh.SshWorkerShell;
+import io.cattlepi.ci.store.Event;
+import io.cattlepi.ci.store.Store;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The SSH session pool, probe and reset for a rack, with the host-key policy and the workers'
- * config setup chosen from the settings. Closing it closes the SSH client.
+ * config guard chosen from the settings. Closing it closes the SSH client.
  */
 public final class RackAccess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RackAccess.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** Where the approved workers' config is kept in the store. */
+    static final String APPROVED_CONFIG = "workers-config";
+
     private final SshWorkerShell shell;
     private final Probe probe;
     private final WorkerReset reset;
+    private final WorkersConfigGuard guard;
+    private volatile Consumer<String> driftListener = why -> { };
 
-    private RackAccess(SshWorkerShell shell, Probe probe, WorkerReset reset) {
+    private RackAccess(SshWorkerShell shell, Probe probe, WorkerReset reset, WorkersConfigGuard guard) {
         this.shell = shell;
         this.probe = probe;
         this.reset = reset;
+        this.guard = guard;
     }
 
-    public static RackAccess open(RackSettings s) {
+    /** @param store keeps the workers' config the controller approved, and the drift events */
+    public static RackAccess open(RackSettings s, Store store) {
         HttpCattlePiApi cattlepi = new HttpCattlePiApi(s.cattlepiApi(), s.cattlepiApiKey(), s.callTimeout());
         if (s.hostKeyWarning() != null) {
             log.warn("*** {} ***", s.hostKeyWarning());
@@ -40,11 +53,56 @@ public final class RackAccess implements AutoCloseable {
         SshWorkerShell shell = new SshWorkerShell(s.sshUser(), s.sshIdentity(), hostKeys(s.hostKeyPolicy(), cattlepi),
                 CONNECT_TIMEOUT);
         boolean track = s.hostKeyPolicy() == HostKeyMode.TRACK;
-        WorkerReset.BootConfig bootConfig = s.raspbianLocation() == null ? WorkerReset.BootConfig.UNCHANGED
-                : new WorkerConfigSetup(cattlepi, s.workersConfigDevice(), s.raspbianLocation().toString(),
-                        s.publicKeyLine(), track ? TrackedHostKeys.USERCODE : null);
-        return new RackAccess(shell, new Probe(shell, s.callTimeout()),
-                new WorkerReset(shell, bootConfig, s.callTimeout()));
+        RackAccess[] self = new RackAccess[1];
+        WorkersConfigGuard guard = s.raspbianLocation() == null ? null : new WorkersConfigGuard(
+                new WorkerConfigSetup(cattlepi, s.workersConfigDevice(), s.raspbianLocation().toString(),
+                        s.publicKeyLine(), track ? TrackedHostKeys.USERCODE : null),
+                new WorkersConfigGuard.Approved() {
+                    @Override
+                    public Optional<String> load() {
+                        return store.read(tx -> tx.kept(APPROVED_CONFIG));
+                    }
+
+                    @Override
+                    public void save(String fields) {
+                        store.write(tx -> {
+                            tx.keep(APPROVED_CONFIG, fields);
+                            return null;
+                        });
+                    }
+                }, why -> self[0].drifted(store, why));
+        WorkerReset.BootConfig bootConfig = guard == null ? WorkerReset.BootConfig.UNCHANGED : guard;
+        self[0] = new RackAccess(shell, new Probe(shell, s.callTimeout()), new WorkerReset(shell, bootConfig,
+                s.callTimeout()), guard);
+        return self[0];
+    }
+
+    private void drifted(Store store, String fields) {
+        store.write(tx -> {
+            tx.append(Event.RACK, APPROVED_CONFIG, "drift", "the workers' config changed behind the controller's back ("
+                    + fields + "); put back, ready Pis reset");
+            return null;
+        });
+        driftListener.accept(fields);
+    }
+
+    /** Told which fields drifted, after they were put back (the engine resets the ready Pis). */
+    public void onDrift(Consumer<String> listener) {
+        this.driftListener = listener;
+    }
+
+    /** The workers' config as it is now becomes the approved one; false when it is not managed. */
+    public boolean approveWorkersConfig() throws CattlePiApiException {
+        if (guard == null) {
+            return false;
+        }
+        guard.approveCurrent();
+        return true;
+    }
+
+    /** Re-asserts the workers' config now; the fields that had drifted, if any. Empty when it is not managed. */
+    public Optional<String> checkWorkersConfig() throws CattlePiApiException {
+        return guard == null ? Optional.empty() : guard.check();
     }
 
     private static HostKeyPolicy hostKeys(HostKeyMode mode, HttpCattlePiApi cattlepi) {

@@ -66,6 +66,14 @@ final class Migrations {
               detail TEXT NOT NULL
             );
             CREATE INDEX events_by_subject ON events(subject_kind, subject_id, seq);
+            """,
+            // 2: values the controller keeps between runs (the workers' config it last approved)
+            """
+            CREATE TABLE kept_values (
+              name TEXT PRIMARY KEY,
+              value TEXT NOT NULL,
+              at INTEGER NOT NULL
+            );
             """);
 
     private Migrations() {

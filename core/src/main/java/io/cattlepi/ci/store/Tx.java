@@ -129,6 +129,19 @@ public final class Tx {
         }
     }
 
+    // ---- kept values
+
+    /** A value the controller keeps between runs, by name. */
+    public Optional<String> kept(String name) {
+        return query("SELECT value FROM kept_values WHERE name = ?", rs -> rs.getString(1), name).stream().findFirst();
+    }
+
+    public void keep(String name, String value) {
+        update("INSERT INTO kept_values (name, value, at) VALUES (?,?,?)"
+                + " ON CONFLICT(name) DO UPDATE SET value = excluded.value, at = excluded.at",
+                name, value, now().toEpochMilli());
+    }
+
     // ---- events
 
     public void append(String subjectKind, String subjectId, String kind, String detail) {

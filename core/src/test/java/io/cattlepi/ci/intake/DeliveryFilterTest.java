@@ -52,11 +52,28 @@ class DeliveryFilterTest {
 
     @Test
     void otherPullRequestActionsAreIgnoredWithTheAction() throws Exception {
-        for (String action : List.of("closed", "labeled")) {
-            Verdict v = judge("pull_request", "pull_request-" + action);
-            assertEquals(Verdict.Kind.IGNORED, v.kind());
-            assertEquals("pull request action " + action + " is not built", v.reason());
-        }
+        Verdict closed = judge("pull_request", "pull_request-closed");
+        assertEquals(Verdict.Kind.IGNORED, closed.kind());
+        assertEquals("pull request action closed is not built", closed.reason());
+        Verdict labeled = judge("pull_request", "pull_request-labeled");
+        assertEquals(Verdict.Kind.IGNORED, labeled.kind());
+        assertEquals("label bug does not approve builds", labeled.reason());
+    }
+
+    @Test
+    void outsidersNeedApprovalAndTheOkToTestLabelGivesIt() throws Exception {
+        ObjectNode p = WebhookFixtures.tree("pull_request-opened");
+        ((ObjectNode) p.get("pull_request")).put("author_association", "FIRST_TIME_CONTRIBUTOR");
+        Verdict v = filter.judge("pull_request", "d", p);
+        assertEquals(BuildRequest.Approval.NEEDED, v.request().approval());
+        assertEquals("pull request #2 opened by an untrusted author (FIRST_TIME_CONTRIBUTOR): waiting for ok-to-test",
+                v.reason());
+        ObjectNode label = WebhookFixtures.tree("pull_request-labeled");
+        ((ObjectNode) label.get("label")).put("name", "ok-to-test");
+        assertEquals(BuildRequest.Approval.GIVEN, filter.judge("pull_request", "d", label).request().approval());
+        DeliveryFilter everyone = new DeliveryFilter(Set.of("codertocat/hello-world"), List.of(), false,
+                "https://github.com/", List.of("*"), "ok-to-test");
+        assertEquals(BuildRequest.Approval.NOT_NEEDED, everyone.judge("pull_request", "d", p).request().approval());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.build.BuildState;
@@ -155,7 +156,7 @@ class IntakeTest {
     void ignoredDeliveriesAreAcknowledgedAndAudited() throws Exception {
         Map<String, String> reasons = Map.of(
                 "pull_request-closed", "pull request action closed is not built",
-                "pull_request-labeled", "pull request action labeled is not built",
+                "pull_request-labeled", "label bug does not approve builds",
                 "push", "ref refs/tags/simple-tag was deleted");
         for (var e : reasons.entrySet()) {
             String event = e.getKey().startsWith("push") ? "push" : "pull_request";
@@ -214,6 +215,53 @@ class IntakeTest {
         assertEquals("superseded by " + newer, old.description());
         Build current = store.read(tx -> tx.buildsOf(WebhookFixtures.REPOSITORY, newer, "pull_request")).get(0);
         assertEquals(BuildState.QUEUED, current.state());
+    }
+
+    /** The fixture's pull request as an outsider opens it, or as a maintainer labels it. */
+    private static byte[] outsider(String action, String sha) {
+        ObjectNode p = WebhookFixtures.tree("pull_request-labeled");
+        p.put("action", action);
+        ((ObjectNode) p.get("label")).put("name", "ok-to-test");
+        ObjectNode pr = (ObjectNode) p.get("pull_request");
+        pr.put("author_association", "CONTRIBUTOR");
+        ((ObjectNode) pr.get("head")).put("sha", sha);
+        return WebhookFixtures.write(p);
+    }
+
+    @Test
+    void anOutsidersPullRequestWaitsForTheOkToTestLabelAndANewPushWaitsAgain() throws Exception {
+        deliver("pull_request", "d-out", outsider("opened", WebhookFixtures.PR_HEAD_SHA));
+        consume();
+        Build waiting = builds().get(0);
+        assertEquals(BuildState.WAITING, waiting.state());
+        assertEquals(Admission.WAITING_FOR_APPROVAL, waiting.description());
+        assertTrue(waiting.messageDeleted(), "the store holds it; the message is not kept for days");
+        assertTrue(queue.receive(10, Duration.ofSeconds(1)).isEmpty());
+
+        deliver("pull_request", "d-label", outsider("labeled", WebhookFixtures.PR_HEAD_SHA));
+        consume();
+        Build approved = store.read(tx -> tx.build(waiting.id())).orElseThrow();
+        assertEquals(BuildState.QUEUED, approved.state());
+        assertTrue(approved.description().startsWith("approved by a maintainer"), approved.description());
+        assertEquals(1, builds().size(), "the label approves that build, it makes no second one");
+
+        String pushed = "2222222222222222222222222222222222222222";
+        deliver("pull_request", "d-push", outsider("synchronize", pushed));
+        consume();
+        Build again = store.read(tx -> tx.buildsOf(WebhookFixtures.REPOSITORY, pushed, "pull_request")).get(0);
+        assertEquals(BuildState.WAITING, again.state(), "a new push needs the label again");
+    }
+
+    @Test
+    void aMembersPullRequestRunsAtOnceAndOtherLabelsApproveNothing() throws Exception {
+        ObjectNode p = WebhookFixtures.tree("pull_request-opened");
+        ((ObjectNode) p.get("pull_request")).put("author_association", "MEMBER");
+        deliver("pull_request", "d-member", WebhookFixtures.write(p));
+        consume();
+        assertEquals(BuildState.QUEUED, builds().get(0).state());
+        WebhookResponse other = deliver("pull_request", "d-bug", WebhookFixtures.bytes("pull_request-labeled"));
+        assertEquals(200, other.status(), "acknowledged, not queued");
+        assertTrue(other.message().contains("label bug does not approve builds"), other.message());
     }
 
     @Test

@@ -26,7 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -45,7 +47,12 @@ public final class DemoWorld implements AutoCloseable {
 
     /** Knobs the tests turn (short timeouts) and the demo leaves at their defaults. */
     public record Options(int workers, PiTimings timings, int httpPort, Duration jobTimeout, Duration checkoutWindow,
-                          Duration monitorInterval, List<List<String>> steps) {
+                          Duration monitorInterval, List<List<String>> steps, Map<String, Object> settings) {
+        public Options(int workers, PiTimings timings, int httpPort, Duration jobTimeout, Duration checkoutWindow,
+                       Duration monitorInterval, List<List<String>> steps) {
+            this(workers, timings, httpPort, jobTimeout, checkoutWindow, monitorInterval, steps, Map.of());
+        }
+
         public static Options demo(int workers, PiTimings timings, int httpPort) {
             return new Options(workers, timings, httpPort, Duration.ofMinutes(10), Duration.ofSeconds(60),
                     Duration.ofSeconds(30), null);
@@ -53,7 +60,14 @@ public final class DemoWorld implements AutoCloseable {
 
         /** The same with other build steps (null: the sample recipe's make targets). */
         public Options withSteps(List<List<String>> other) {
-            return new Options(workers, timings, httpPort, jobTimeout, checkoutWindow, monitorInterval, other);
+            return new Options(workers, timings, httpPort, jobTimeout, checkoutWindow, monitorInterval, other, settings);
+        }
+
+        /** The same with one more setting of the build-control config (a string, number, boolean or list). */
+        public Options with(String key, Object value) {
+            Map<String, Object> more = new LinkedHashMap<>(settings);
+            more.put(key, value);
+            return new Options(workers, timings, httpPort, jobTimeout, checkoutWindow, monitorInterval, steps, more);
         }
     }
 
@@ -145,6 +159,7 @@ public final class DemoWorld implements AutoCloseable {
                 argv.forEach(step::add);
             }
         }
+        o.settings().forEach((key, value) -> bc.set(key, JSON.valueToTree(value)));
         ObjectNode endpoints = bc.putObject("endpoints");
         endpoints.put("sqs", sqs.endpoint().toString());
         endpoints.put("s3", s3.endpoint().toString());

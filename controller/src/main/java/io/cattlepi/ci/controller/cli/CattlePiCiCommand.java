@@ -1,7 +1,7 @@
 package io.cattlepi.ci.controller.cli;
 
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The top-level {@code cattlepi-ci} command; subcommands are added by the launcher's main class. */
 @Command(name = "cattlepi-ci",
@@ -30,6 +30,7 @@ public final class CattlePiCiCommand implements Runnable {
         cli.addSubcommand(new OperatorCommands.Undrain());
         cli.addSubcommand(new OperatorCommands.Retire());
         cli.addSubcommand(new OperatorCommands.Retry());
+        cli.addSubcommand(new OperatorCommands.WorkersConfig());
         return cli;
     }
 }

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** Thin clients of a running controller's HTTP API, for an operator's shell. */
 final class OperatorCommands {
@@ -174,6 +174,30 @@ final class OperatorCommands {
         void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
             JsonNode b = api.post("api/builds/" + ApiClient.segment(build) + "/retry");
             out.println("queued " + b.path("id").asText() + " (" + b.path("sha").asText() + ")");
+        }
+    }
+
+    @Command(name = "workers-config", mixinStandardHelpOptions = true,
+            description = "Approve the workers' CattlePi config as it is now (after changing it on purpose).",
+            subcommands = {ApproveWorkersConfig.class})
+    static final class WorkersConfig implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = "The workers' config as it is now becomes the one the controller keeps.")
+    static final class ApproveWorkersConfig extends Base {
+        @Override
+        void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
+            JsonNode r = api.post("api/workers-config/approve");
+            out.println(r.path("approved").asBoolean() ? "approved: the workers' config as it is now is kept"
+                    : "the controller does not manage the workers' config (no raspbian_location)");
         }
     }
 }

@@ -2,6 +2,7 @@ package io.cattlepi.ci.controller.cli;
 
 import io.cattlepi.ci.config.BuildControlConfig;
 import io.cattlepi.ci.controller.run.Controller;
+import io.cattlepi.ci.sandbox.SandboxUnavailable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -33,7 +34,14 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         BuildControlConfig config = loaded.get();
-        Controller controller = Controller.start(config);
+        Controller controller;
+        try {
+            controller = Controller.start(config);
+        } catch (SandboxUnavailable e) {
+            spec.commandLine().getErr().println("cattlepi-ci: cannot start: " + e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 2;
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("cattlepi-ci: running %d Pis, UI on %s:%d%n", config.rack().members().size(), config.server().host(),
                 controller.httpPort());

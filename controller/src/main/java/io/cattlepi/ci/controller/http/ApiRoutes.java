@@ -73,6 +73,10 @@ final class ApiRoutes {
             token.check(ctx);
             ctx.status(201).json(build(ops.retry(build(ctx).id())));
         });
+        routes.post("/api/workers-config/approve", ctx -> {
+            token.check(ctx);
+            ctx.json(Map.of("approved", ops.approveWorkersConfig()));
+        });
         routes.post("/api/autobuild", ctx -> {
             token.check(ctx);
             ctx.status(201).json(build(ops.autobuildNow()));

@@ -38,7 +38,8 @@ final class Html {
                 table{border-collapse:collapse;width:100%%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eee;vertical-align:top}
                 .state{font-weight:600;padding:.1rem .4rem;border-radius:.3rem;background:#eee}
                 .ready,.success{background:#c8f0c8}.building,.running,.scheduled,.autobuild,.pending{background:#cfe3ff}
-                .rebuild,.queued,.finishing{background:#fff3c4}.unknown,.failure,.error{background:#ffd6d6}
+                .rebuild,.queued,.finishing,.waiting{background:#fff3c4}.unknown,.failure,.error{background:#ffd6d6}
+                .notice{background:#fff3c4;border:1px solid #b80;padding:.5rem}
                 .maintenance,.retired,.rejected{background:#ddd}
                 pre#log{background:#111;color:#ddd;padding:.5rem;overflow-x:auto;font-size:.8rem;white-space:pre-wrap;word-break:break-all}
                 .warning{background:#ffd6d6;border:1px solid #c00;padding:.5rem;font-weight:600}

@@ -20,6 +20,12 @@ public interface Operations {
     /** Starts the weekly release build now; returns the queued build. */
     Build autobuildNow();
 
+    /**
+     * The workers' CattlePi config as it is now becomes the approved one (an operator changed it on
+     * purpose); returns false when the controller does not manage it (no raspbian_location).
+     */
+    boolean approveWorkersConfig() throws Exception;
+
     /** The build's log file on this host, if it has one. */
     Optional<Path> logOf(String buildId);
 

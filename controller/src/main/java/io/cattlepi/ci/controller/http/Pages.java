@@ -3,6 +3,7 @@ package io.cattlepi.ci.controller.http;
 import static io.cattlepi.ci.controller.http.Html.esc;
 
 import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.worker.Worker;
@@ -53,7 +54,7 @@ final class Pages {
                     .append("<td><button onclick=\"act('").append(esc(w.id())).append("','").append(action).append("')\">")
                     .append(action).append("</button></td></tr>");
         }
-        String body = """
+        String body = securityEvents() + """
                 <h2>Rack</h2>
                 <table id=rack><tr><th>Pi</th><th>State</th><th>Build</th><th class=wide>Health</th><th class=wide>Last transitions</th><th></th></tr>
                 %s</table>
@@ -75,9 +76,23 @@ final class Pages {
         return page("Rack", body);
     }
 
+    /** The workers' config drifting is a security event: it stays on the rack page for a day. */
+    private String securityEvents() {
+        StringBuilder out = new StringBuilder();
+        java.time.Instant since = java.time.Instant.now().minus(java.time.Duration.ofDays(1));
+        for (Event e : store.read(tx -> tx.events(Event.RACK, "workers-config", 5))) {
+            if (e.kind().equals("drift") && e.at().isAfter(since)) {
+                out.append("<p class=warning id=security>Security: ").append(esc(e.at())).append(" ")
+                        .append(esc(e.detail())).append(". See the builds that ran then.</p>");
+            }
+        }
+        return out.toString();
+    }
+
     private String builds(String filter) {
         String q = filter == null ? "" : filter.trim();
         StringBuilder rows = new StringBuilder();
+        int waiting = store.read(tx -> tx.buildsIn(BuildState.WAITING)).size();
         for (Build b : store.read(tx -> tx.recentBuilds(200))) {
             String what = b.prNumber() != null ? "PR #" + b.prNumber() : b.ref();
             String line = String.join(" ", nz(b.repository()), nz(what), nz(b.sha()), nz(b.workerId()), b.state().wireName(),
@@ -94,7 +109,9 @@ final class Pages {
                     .append("<div class=muted>").append(esc(b.description())).append("</div></td>")
                     .append("<td class=wide>").append(esc(duration(b))).append("</td></tr>");
         }
-        String body = """
+        String approvals = waiting == 0 ? "" : "<p class=notice id=waiting>" + waiting + " pull request"
+                + (waiting == 1 ? " waits" : "s wait") + " for a maintainer's ok-to-test label (outside authors)</p>";
+        String body = approvals + """
                 <h2>Builds</h2>
                 <form><input name=q value="%s" placeholder="filter: repo, PR, sha, Pi, status"> <button>Filter</button></form>
                 <table id=builds><tr><th>Build</th><th>What</th><th class=wide>Sha</th><th>Pi</th><th>Status</th><th class=wide>Duration</th></tr>

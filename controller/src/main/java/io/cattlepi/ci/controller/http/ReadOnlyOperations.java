@@ -37,6 +37,11 @@ public final class ReadOnlyOperations implements Operations {
     }
 
     @Override
+    public boolean approveWorkersConfig() {
+        throw refused("approving the workers' config");
+    }
+
+    @Override
     public Optional<Path> logOf(String buildId) {
         return Optional.empty();
     }

@@ -21,6 +21,8 @@ import io.cattlepi.ci.intake.WebhookIntake;
 import io.cattlepi.ci.metrics.MetricsReport;
 import io.cattlepi.ci.rack.RackAccess;
 import io.cattlepi.ci.retry.Sleeper;
+import io.cattlepi.ci.sandbox.Sandbox;
+import io.cattlepi.ci.sandbox.SandboxKind;
 import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.wiring.Closer;
@@ -70,28 +72,32 @@ public final class Controller implements AutoCloseable {
     }
 
     /** The configured steps; the autobuild waits between its recipes until the Pi answers on stock. */
-    private static BuildWork recipe(RecipeSettings settings, Probe probe) {
+    private static BuildWork recipe(RecipeSettings settings, Sandbox sandbox, Probe probe) {
         // Probed without a pinned key: the release recipes reboot the Pi.
-        return new RecipeWork(settings, Clock.systemUTC(), Sleeper.SYSTEM, pi -> {
+        return new RecipeWork(settings, sandbox, Clock.systemUTC(), Sleeper.SYSTEM, pi -> {
             Observation seen = probe.probe(pi.withHostKey(null));
             return seen.alive() && seen.onStock();
         });
     }
 
     private static Controller assemble(BuildControlConfig c, Closer closer) throws Exception {
+        // First, before anything is opened: builds must never run unconfined by accident.
+        Sandbox sandbox = Sandbox.start(c.sandbox());
         List<String> warnings = warnings(c);
         Files.createDirectories(c.storePath().toAbsolutePath().getParent());
         Files.createDirectories(c.engine().workspaces());
         Store store = closer.add(Store.open(c.storePath(), Clock.systemUTC()));
         DeliveryFilter filter = c.intake().filter();
         ExternalPorts outside = ExternalPorts.open(c.queue(), c.deadLetters(), c.s3(), c.github(), filter, store, closer);
-        RackAccess access = closer.add(RackAccess.open(c.rack()));
+        RackAccess access = closer.add(RackAccess.open(c.rack(), store));
         Probe probe = access.probe();
         EnginePorts ports = new EnginePorts(outside.queue(), outside.admission(),
                 new VisibilityHeartbeat(store, outside.queue(), c.engine().visibilityTimeout()), outside.statuses(),
-                outside.publisher(), recipe(c.recipe(), probe), probe, access.reset());
+                outside.publisher(), recipe(c.recipe(), sandbox, probe), probe, access.reset(),
+                access::checkWorkersConfig);
         Engine engine = closer.add(new Engine(store, ports, c.engine(), c.rack().fleet(), c.rack().members(),
                 Sleeper.SYSTEM));
+        access.onDrift(engine::workersConfigDrifted);
         engine.start();
 
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("autobuild"));
@@ -106,7 +112,7 @@ public final class Controller implements AutoCloseable {
                 new StoreAudit(store), WebhookIntake.DEFAULT_MAX_BODY);
         ServerSettings server = c.server();
         ControllerHttp http = closer.add(ControllerHttp.start(server.host(), server.port(), store,
-                new EngineOperations(engine, autobuild, outside.publisher(), c.engine().workspaces(), warnings),
+                new EngineOperations(engine, autobuild, outside.publisher(), c.engine().workspaces(), warnings, access),
                 server.operatorToken() == null ? null : server.operatorToken().reveal(),
                 () -> health(store, engine), metrics::render,
                 routes -> {
@@ -122,6 +128,11 @@ public final class Controller implements AutoCloseable {
     /** What every page shows in red while a protection is switched off. */
     private static List<String> warnings(BuildControlConfig c) {
         List<String> out = new ArrayList<>();
+        if (c.sandbox().kind() == SandboxKind.OFF) {
+            out.add("build_sandbox is off: pull requests' code runs as the controller's user and can read its"
+                    + " config, keys and store. Install bubblewrap and remove \"build_sandbox\": \"off\".");
+            log.warn("*** {} ***", out.get(0));
+        }
         String hostKeys = c.rack().hostKeyWarning();
         if (hostKeys != null) {
             out.add(hostKeys);

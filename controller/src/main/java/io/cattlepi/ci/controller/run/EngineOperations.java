@@ -4,6 +4,7 @@ import io.cattlepi.ci.autobuild.AutobuildTrigger;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.controller.http.Operations;
 import io.cattlepi.ci.engine.Engine;
+import io.cattlepi.ci.rack.RackAccess;
 import io.cattlepi.ci.report.BuildPublisher;
 import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.worker.Worker;
@@ -18,14 +19,21 @@ final class EngineOperations implements Operations {
     private final FolderPublisher publisher;
     private final Path workspaces;
     private final java.util.List<String> warnings;
+    private final RackAccess rack;
 
     EngineOperations(Engine engine, AutobuildTrigger autobuild, FolderPublisher publisher, Path workspaces,
-                     java.util.List<String> warnings) {
+                     java.util.List<String> warnings, RackAccess rack) {
+        this.rack = rack;
         this.warnings = java.util.List.copyOf(warnings);
         this.engine = engine;
         this.autobuild = autobuild;
         this.publisher = publisher;
         this.workspaces = workspaces;
+    }
+
+    @Override
+    public boolean approveWorkersConfig() throws Exception {
+        return rack.approveWorkersConfig();
     }
 
     @Override

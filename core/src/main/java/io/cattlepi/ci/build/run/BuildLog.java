@@ -1,6 +1,6 @@
 package io.cattlepi.ci.build.run;
 
-import io.cattlepi.ci.secret.Secret;
+import io.cattlepi.ci.secret.Redactor;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,23 +8,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.List;
 
 /**
  * A build's log: lines from every source (steps' stdout and stderr, the controller's own notes)
  * in arrival order, each stamped with UTC time, flushed line by line so the uploader publishes
- * progress. Any configured secret that shows up in a line is masked before it is written.
+ * progress. Any configured secret that shows up in a line, in any form the redactor knows, is
+ * masked before it is written.
  */
 public final class BuildLog implements AutoCloseable {
     private final Clock clock;
     private final BufferedWriter out;
-    private final List<String> secrets;
+    private final Redactor redactor;
 
-    public BuildLog(Path file, Clock clock, List<Secret> secrets) throws IOException {
+    public BuildLog(Path file, Clock clock, Redactor redactor) throws IOException {
         this.clock = clock;
         this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        this.secrets = secrets.stream().map(Secret::reveal).filter(s -> s.length() >= 4).toList();
+        this.redactor = redactor;
     }
 
     /** A line of the controller's own (checkout, step boundaries, results). */
@@ -34,10 +34,7 @@ public final class BuildLog implements AutoCloseable {
 
     /** One line from {@code source} ("out", "err", "git", "ci"). */
     public synchronized void line(String source, String text) {
-        String masked = text;
-        for (String s : secrets) {
-            masked = masked.replace(s, "****");
-        }
+        String masked = redactor.redact(text);
         try {
             out.write(clock.instant().toString());
             out.write(' ');

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Puts a commit into a fresh directory, as the seed did but without a shell: {@code git init},
@@ -42,15 +43,20 @@ public final class Checkout {
         this.sleeper = sleeper;
     }
 
+    /**
+     * @param inCell turns a git command line into one that runs where the build's steps run
+     *               (its sandbox), in {@code dir}
+     */
     public void run(String cloneUrl, String sha, Path dir, Map<String, String> env, BuildLog log,
-                    BooleanSupplier cancelled) throws CheckoutException, InterruptedException {
+                    BooleanSupplier cancelled, UnaryOperator<List<String>> inCell)
+            throws CheckoutException, InterruptedException {
         Retry retry = Retry.of(Backoff.fixed(every), Integer.MAX_VALUE, clock, sleeper).within(window)
                 .retryingOn(e -> e instanceof CheckoutException && !cancelled.getAsBoolean())
                 .onFailure((attempt, e, next) -> log.note("checkout attempt " + attempt + " failed (" + e.getMessage()
                         + "); next in " + next.toSeconds() + " s"));
         try {
             retry.run(() -> {
-                attempt(cloneUrl, sha, dir, env, log, cancelled);
+                attempt(cloneUrl, sha, dir, env, log, cancelled, inCell);
                 return null;
             });
         } catch (CheckoutException | InterruptedException e) {
@@ -61,24 +67,26 @@ public final class Checkout {
     }
 
     private void attempt(String cloneUrl, String sha, Path dir, Map<String, String> env, BuildLog log,
-                         BooleanSupplier cancelled) throws CheckoutException, IOException, InterruptedException {
+                         BooleanSupplier cancelled, UnaryOperator<List<String>> inCell)
+            throws CheckoutException, IOException, InterruptedException {
         if (!Files.isDirectory(dir.resolve(".git"))) {
             Files.createDirectories(dir);
-            git(dir, env, log, cancelled, "init", "--quiet");
+            git(dir, env, log, cancelled, inCell, "init", "--quiet");
         }
         List<String> fetch = new ArrayList<>(List.of("fetch", "--no-tags", "--quiet", "--", cloneUrl));
         fetch.addAll(REFSPECS);
-        git(dir, env, log, cancelled, fetch.toArray(String[]::new));
-        git(dir, env, log, cancelled, "checkout", "--quiet", "--force", "--detach", sha);
+        git(dir, env, log, cancelled, inCell, fetch.toArray(String[]::new));
+        git(dir, env, log, cancelled, inCell, "checkout", "--quiet", "--force", "--detach", sha);
         log.note("checked out " + sha);
     }
 
-    private void git(Path dir, Map<String, String> env, BuildLog log, BooleanSupplier cancelled, String... args)
+    private void git(Path dir, Map<String, String> env, BuildLog log, BooleanSupplier cancelled,
+                     UnaryOperator<List<String>> inCell, String... args)
             throws CheckoutException, IOException, InterruptedException {
         List<String> argv = new ArrayList<>();
         argv.add("git");
         argv.addAll(List.of(args));
-        StepResult r = runner.run(argv, dir, env, gitTimeout, log, "git", cancelled);
+        StepResult r = runner.run(inCell.apply(argv), dir, env, gitTimeout, log, "git", cancelled);
         if (!r.ok()) {
             throw new CheckoutException("git " + args[0] + (r.timedOut() ? " timed out"
                     : r.cancelled() ? " cancelled" : " exited with " + r.exitCode()), null);

@@ -13,6 +13,11 @@ public record StepResult(List<String> argv, int exitCode, boolean timedOut, bool
         return exitCode == 0 && !timedOut && !cancelled;
     }
 
+    /** The same result named by the command the build asked for (not the sandbox's wrapping of it). */
+    public StepResult as(List<String> command) {
+        return new StepResult(List.copyOf(command), exitCode, timedOut, cancelled, took);
+    }
+
     public String commandLine() {
         return String.join(" ", argv);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cattlepi.ci.retry.Sleeper;
+import io.cattlepi.ci.secret.Redactor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ class StepRunnerTest {
     private final StepRunner runner = new StepRunner(Clock.systemUTC(), Duration.ofSeconds(2));
 
     private BuildLog log() throws IOException {
-        return new BuildLog(dir.resolve("build.log"), Clock.systemUTC(), List.of());
+        return new BuildLog(dir.resolve("build.log"), Clock.systemUTC(), Redactor.none());
     }
 
     @Test
@@ -102,7 +103,7 @@ class StepRunnerTest {
         Checkout checkout = new Checkout(runner, Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofSeconds(30),
                 Clock.systemUTC(), sleeper);
         try (BuildLog log = log()) {
-            checkout.run(origin.toUri().toString(), sha, dir.resolve("src"), ENV, log, () -> false);
+            checkout.run(origin.toUri().toString(), sha, dir.resolve("src"), ENV, log, () -> false, argv -> argv);
         }
         assertEquals(List.of(Duration.ofSeconds(10)), waits);
         assertEquals(sha, git(dir.resolve("src"), "rev-parse", "HEAD").strip());
@@ -125,7 +126,7 @@ class StepRunnerTest {
                 });
         try (BuildLog log = log()) {
             org.junit.jupiter.api.Assertions.assertThrows(CheckoutException.class, () -> checkout.run(origin.toUri().toString(),
-                    "0123456789abcdef0123456789abcdef01234567", dir.resolve("src2"), ENV, log, () -> false));
+                    "0123456789abcdef0123456789abcdef01234567", dir.resolve("src2"), ENV, log, () -> false, argv -> argv));
         }
         assertEquals(2, sleeps.get());
     }

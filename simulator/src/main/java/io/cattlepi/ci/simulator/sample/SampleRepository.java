@@ -18,12 +18,16 @@ import java.util.concurrent.TimeUnit;
  * {@code base/owner/name.git} with {@code master}, and pull requests as GitHub stores them
  * ({@code refs/pull/N/head} and a merge commit at {@code refs/pull/N/merge}). Its Makefile's
  * {@code test_noop} and {@code raspbian_cattlepi} behave like CattlePi's: SSH into the Pi,
- * sudo, reboot and wait. Files named FAIL or HANG in a commit make the build fail or hang.
+ * sudo, reboot and wait. Files named after the markers below in a commit drive the outcome: FAIL
+ * fails the build, HANG hangs it, SLOW makes a log to watch grow, THIEF runs a hostile recipe that
+ * hunts the controller's secrets, HOG runs away with processes and memory.
  */
 public final class SampleRepository {
     public static final String FAIL = "FAIL";
     public static final String HANG = "HANG";
     public static final String SLOW = "SLOW";
+    public static final String THIEF = "THIEF";
+    public static final String HOG = "HOG";
     private static final Duration GIT_TIMEOUT = Duration.ofSeconds(60);
 
     /** A pull request's refs as GitHub has them. */
@@ -52,10 +56,10 @@ public final class SampleRepository {
         Files.createDirectories(r.work);
         r.git(r.bare, "init", "--quiet", "--bare", "--initial-branch=master");
         r.git(r.work, "init", "--quiet", "--initial-branch=master");
-        r.write(Map.of("Makefile", resource("Makefile"), "recipe.sh", resource("recipe.sh"),
+        r.write(Map.of("Makefile", resource("Makefile"), "recipe.sh", resource("recipe.sh"), "thief.sh", resource("thief.sh"),
                 "tools/autobuild/build_and_publish.sh", resource("build_and_publish.sh"),
                 "README.md", "# " + repository + "\n\nA sample CattlePi repository for cattlepi-ci's demo and tests.\n"));
-        for (String script : new String[] {"recipe.sh", "tools/autobuild/build_and_publish.sh"}) {
+        for (String script : new String[] {"recipe.sh", "thief.sh", "tools/autobuild/build_and_publish.sh"}) {
             Files.setPosixFilePermissions(r.work.resolve(script), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         r.git(r.work, "add", "--all");

@@ -12,6 +12,9 @@ import io.cattlepi.ci.build.WorkOutcome;
 import io.cattlepi.ci.build.run.RecipeSettings;
 import io.cattlepi.ci.build.run.RecipeWork;
 import io.cattlepi.ci.retry.Sleeper;
+import io.cattlepi.ci.sandbox.Sandbox;
+import io.cattlepi.ci.sandbox.SandboxKind;
+import io.cattlepi.ci.sandbox.SandboxSettings;
 import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.RackFixture;
@@ -42,6 +45,7 @@ class RecipeOnSimulatedPiTest {
     @TempDir
     static Path dir;
     private static SampleRepository repo;
+    private static Sandbox sandbox;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,6 +53,7 @@ class RecipeOnSimulatedPiTest {
         pi = rack.rack().pis().get(0);
         assertTrue(pi.awaitState(SimulatedPi.State.STOCK, T));
         repo = SampleRepository.create(dir.resolve("git"), "cattlepi/cattlepi");
+        sandbox = Sandbox.start(new SandboxSettings(SandboxKind.BUBBLEWRAP, 256, 1024 * SandboxSettings.MIB, List.of()));
     }
 
     @AfterAll
@@ -61,7 +66,7 @@ class RecipeOnSimulatedPiTest {
                 Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(2), new Secret(rack.privateKeyText()), "pi",
                 dir.resolve("work"), List.of(new Secret(SECRET)), null, null);
         Map<String, String> env = Map.of("PATH", System.getenv("PATH"), "AWS_SECRET_ACCESS_KEY", SECRET);
-        RecipeWork work = new RecipeWork(settings, Clock.systemUTC(), Sleeper.SYSTEM, env, null);
+        RecipeWork work = new RecipeWork(settings, sandbox, Clock.systemUTC(), Sleeper.SYSTEM, env, null);
         Build b = Build.queued(id, "cattlepi/cattlepi", sha, "refs/pull/1/head", 1, repo.url(), "pull_request", null,
                 null, null, Instant.now());
         Worker w = Worker.discovered(pi.name(), pi.host(), pi.port(), pi.mac(), Instant.now());

@@ -1,0 +1,36 @@
+package io.cattlepi.ci.sandbox;
+
+import io.cattlepi.ci.secret.Secret;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Port: where a build's processes run. Pull-request code is hostile: a cell shows it its own
+ * folder, the system read-only, a private {@code /tmp} and {@code HOME}, its own processes only
+ * and the network; the controller's files, other builds and the Pis' private key stay out of
+ * reach (the key is used through an agent the cell only talks to).
+ */
+public interface Sandbox {
+    SandboxKind kind();
+
+    /**
+     * Prepares one build's cell under {@code work} (created; it must not exist or be empty), with
+     * the Pis' key in an agent of its own and the build's limits in place.
+     *
+     * @param readOnly host folders the build may read (a local clone base), shown under {@link BuildCell#inside}
+     */
+    BuildCell open(String buildId, Path work, Secret piKey, List<Path> readOnly) throws IOException;
+
+    /**
+     * The configured sandbox, checked to work here.
+     *
+     * @throws SandboxUnavailable saying how to fix it, when bubblewrap is missing or cannot make namespaces
+     */
+    static Sandbox start(SandboxSettings settings) throws SandboxUnavailable {
+        BuildUsers users = BuildUsers.forThisProcess();
+        Bubblewrap jail = settings.kind() == SandboxKind.BUBBLEWRAP ? Bubblewrap.check(settings, users) : null;
+        PiKeyAgent.check();
+        return new CellFactory(settings, users, jail);
+    }
+}
