@@ -102,6 +102,7 @@ public final class SimulatedPi implements AutoCloseable {
         this.files = PiRoot.create(dir, name);
         this.hostKey = newHostKey();
         this.ssh = (PiSshServer) ServerBuilder.builder().factory(PiSshServer::new).build();
+        ssh.useSshdChannelEnding();
         CoreModuleProperties.TCP_NODELAY.set(ssh, true);
         // Started on any free port and unbound at once: each boot binds the Pi's own address.
         ssh.setHost("127.0.0.1");
