@@ -1,10 +1,10 @@
 package io.cattlepi.ci.simulator.pi;
 
+import io.cattlepi.ci.simulator.pi.jail.JailCheck;
+import io.cattlepi.ci.simulator.pi.jail.PiRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.cattlepi.ci.simulator.pi.jail.PiRoot;
-import io.cattlepi.ci.simulator.pi.jail.JailCheck;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,6 @@ public final class PiRack implements AutoCloseable {
     private final List<SimulatedPi> pis;
     private final ScheduledExecutorService timer;
     private final Path dir;
-
     private final String addressing;
 
     private PiRack(List<SimulatedPi> pis, ScheduledExecutorService timer, Path dir, String addressing) {

@@ -2,9 +2,10 @@ package io.cattlepi.ci.simulator.pi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cattlepi.ci.simulator.pi.jail.PiKernel;
+import io.cattlepi.ci.simulator.pi.jail.PiRoot;
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -12,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -24,9 +24,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.UUID;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -40,8 +40,8 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
-import io.cattlepi.ci.simulator.pi.jail.PiKernel;
-import io.cattlepi.ci.simulator.pi.jail.PiRoot;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.subsystem.SubsystemFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,7 +121,7 @@ public final class SimulatedPi implements AutoCloseable {
             }
 
             @Override
-            public org.apache.sshd.server.command.Command createSubsystem(org.apache.sshd.server.channel.ChannelSession c) {
+            public Command createSubsystem(ChannelSession c) {
                 return new PiCommand(SimulatedPi.this, PiCommand.Kind.SFTP, null);
             }
         }));

@@ -151,15 +151,18 @@ public final class PiKernel implements AutoCloseable {
         return new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    /** One line, or null if none came in time (the process is then killed by the caller). */
+    /** One line, or null if none came in time (the process is then killed by the caller, which ends the read). */
     private static String readLine(BufferedReader in, Duration timeout) throws IOException {
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<String> line = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
             try {
-                return in.readLine();
+                line.complete(in.readLine());
             } catch (IOException e) {
-                return null;
+                line.complete(null);
             }
-        });
+        }, "pi-kernel-boot");
+        reader.setDaemon(true);
+        reader.start();
         try {
             return line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
