@@ -7,3 +7,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "restoring cattlepi"
 printf 'restore 0\n' > /run/cattlepi-sim/control
+# The reboot ends this script with the rest of the Pi, as on a real one.
+sleep 30
+echo "restore_cattlepi.sh: the Pi did not reboot" >&2
+exit 1
