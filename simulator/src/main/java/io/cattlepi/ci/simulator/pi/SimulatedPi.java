@@ -303,15 +303,7 @@ public final class SimulatedPi implements AutoCloseable {
             if (late.isZero()) {
                 runUsercode(config);
             }
-            synchronized (this) {
-                if (gen != generation.get()) {
-                    booted.close();
-                    return;
-                }
-                endpoint.release();
-                ssh.acceptor().bind(endpoint.address());
-                state = cattlepi ? State.CATTLEPI : State.STOCK;
-            }
+            listen(gen, 0, cattlepi ? State.CATTLEPI : State.STOCK);
             if (!late.isZero()) {
                 timer.schedule(() -> runUsercode(config), late.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -328,6 +320,39 @@ public final class SimulatedPi implements AutoCloseable {
         if (cattlepi) {
             timer.execute(() -> flashStock(config, gen));
         }
+    }
+
+    /**
+     * Opens the Pi's SSH port: the last step of a boot. A port that a just-closed listener still
+     * holds is retried with back-off (bounded) rather than costing the Pi a whole reboot.
+     */
+    private void listen(int gen, int attempt, State up) {
+        synchronized (this) {
+            if (gen != generation.get()) {
+                return;
+            }
+            try {
+                endpoint.release();
+                ssh.acceptor().bind(endpoint.address());
+                state = up;
+                return;
+            } catch (IOException e) {
+                endpoint.hold();
+                if (attempt >= 6) {
+                    log.warn("Pi {} cannot listen on {}: {}; it panics and reboots", name, endpoint.address(), e.getMessage());
+                    PiKernel k = kernel;
+                    kernel = null;
+                    if (k != null) {
+                        k.close();
+                    }
+                    state = State.LOOPING;
+                    scheduleBoot(timings.boot());
+                    return;
+                }
+                log.info("Pi {}: {} busy ({}), retrying", name, endpoint.address(), e.getMessage());
+            }
+        }
+        timer.schedule(() -> listen(gen, attempt + 1, up), 50L << attempt, TimeUnit.MILLISECONDS);
     }
 
     /** The CattlePi image re-flashes stock Raspbian from the configured location, then reboots. */
