@@ -374,7 +374,7 @@ public final class SimulatedPi implements AutoCloseable {
             return;
         }
         timer.schedule(() -> {
-            if (gen == generation.get() && state == State.CATTLEPI) {
+            if (gen == generation.get() && state != State.HUNG) {
                 cattlepiNext = false;
                 reboot();
             }
