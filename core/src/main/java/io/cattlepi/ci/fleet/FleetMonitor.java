@@ -41,6 +41,8 @@ public final class FleetMonitor implements AutoCloseable {
     private final FleetListener listener;
     private final Backoff reprobe;
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    /** Resets asked for while the Pi's probe was in flight. */
+    private final Set<String> resetWanted = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> reprobeAttempt = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -242,6 +244,10 @@ public final class FleetMonitor implements AutoCloseable {
         Lifecycle.Decision decision = store.write(tx -> {
             // Decide on the committed record: the Pi may have been leased or drained meanwhile.
             Worker w = tx.worker(workerId).orElseThrow();
+            if (w.state() == WorkerState.REBUILD && resetWanted.contains(workerId)) {
+                // Its lease ended while this probe ran: what it saw predates the reset still owed.
+                return new Lifecycle.Decision(w, Lifecycle.Action.RESET);
+            }
             Lifecycle.Decision d = lifecycle.decide(w, seen, tx.now());
             if (d.next().state() != w.state()) {
                 tx.transition(w, d.next());
@@ -262,14 +268,38 @@ public final class FleetMonitor implements AutoCloseable {
             runReset(after);
             return;
         }
+        if (!release(workerId)) {
+            scheduleNext(after);
+        }
+    }
+
+    /**
+     * Ends this Pi's probe or reset; a reset asked for meanwhile (a lease ended while its probe was
+     * in flight) runs now instead of being lost. Returns whether it did.
+     */
+    private boolean release(String workerId) {
         busy.remove(workerId);
-        scheduleNext(after);
+        if (!resetWanted.remove(workerId)) {
+            return false;
+        }
+        Optional<Worker> w = store.read(tx -> tx.worker(workerId));
+        if (w.isPresent() && w.get().state() == WorkerState.REBUILD) {
+            runReset(w.get());
+            return true;
+        }
+        return false;
     }
 
     private void runReset(Worker w) {
-        if (closed || !busy.add(w.id())) {
+        if (closed) {
             return;
         }
+        if (!busy.add(w.id())) {
+            // A probe in flight: its end runs the reset (see release), never a Pi gone ready unreset.
+            resetWanted.add(w.id());
+            return;
+        }
+        resetWanted.remove(w.id());
         try {
             pool.execute(() -> {
                 try {
@@ -281,9 +311,10 @@ public final class FleetMonitor implements AutoCloseable {
                 } catch (Exception e) {
                     resetFailed(w.id(), e);
                 } finally {
-                    busy.remove(w.id());
                     reprobeAttempt.remove(w.id());
-                    scheduleNext(store.read(tx -> tx.worker(w.id())).orElse(w));
+                    if (!release(w.id())) {
+                        scheduleNext(store.read(tx -> tx.worker(w.id())).orElse(w));
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {

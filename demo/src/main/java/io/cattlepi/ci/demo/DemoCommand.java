@@ -99,6 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.printf("cattlepi-ci demo: UI at %s (started in %d ms); %d simulated Pis; config %s%n", ui,
                     millisSince(started), workers, world.configFile());
         }
+        System.out.println("cattlepi-ci demo: simulated Pis: " + world.rack().rack().addressing());
         System.out.println("DEMO " + new ObjectMapper().writeValueAsString(facts(world, ui)));
 
         boolean ok = true;
@@ -175,6 +176,7 @@ public final class DemoCommand implements Callable<Integer> {
             pis.add(Map.of("name", p.name(), "host", p.host(), "port", p.port()));
         }
         line.put("workers", pis);
+        line.put("addressing", world.rack().rack().addressing());
         return line;
     }
 

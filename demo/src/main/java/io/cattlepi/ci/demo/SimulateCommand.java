@@ -40,7 +40,15 @@ public final class SimulateCommand implements Callable<Integer> {
             return 2;
         }
         ObjectMapper json = new ObjectMapper();
-        RackFixture fixture = RackFixture.start(workers, t);
+        RackFixture fixture;
+        try {
+            fixture = RackFixture.start(workers, t);
+        } catch (java.io.IOException e) {
+            System.err.println("simulate: " + e.getMessage());
+            return 1;
+        }
+        // Which addressing the Pis got: their own 127.0.0.x on port 22, or ports on 127.0.0.1 and why.
+        System.err.println("simulate: " + fixture.rack().addressing());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             fixture.close();
@@ -59,6 +67,7 @@ public final class SimulateCommand implements Callable<Integer> {
         api.put("api", fixture.api().url());
         api.put("apiKey", RackFixture.API_KEY);
         api.put("privateKey", fixture.privateKeyFile().toString());
+        api.put("addressing", fixture.rack().addressing());
         System.out.println(json.writeValueAsString(api));
         System.out.flush();
         // Faults on demand: one command per stdin line, one JSON answer per line.

@@ -3,28 +3,38 @@ package io.cattlepi.ci.simulator.pi;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 
 /**
- * One exec request on a simulated Pi: a real {@code /bin/sh -c} in the Pi's home with the Pi's
- * shims first on PATH (sudo, whoami, reboot, shutdown never reach the host's binaries), stdin
- * passed through, and the exit status sent only after all output is flushed.
+ * One SSH channel's program on a simulated Pi, run jailed in the Pi as {@code pi}: an exec
+ * request through the Pi's {@code bash -c} (as sshd does with the login shell), a shell, or the
+ * Pi's own OpenSSH {@code sftp-server} (so SFTP and scp see exactly what the shell sees). Stdin is
+ * passed through and closed at the client's EOF; the exit status is sent only after all output,
+ * and each channel owns its own threads, so closing one never disturbs another on the connection.
  */
 final class PiCommand implements Command {
+    /** What the channel asked for. */
+    enum Kind { EXEC, SHELL, SFTP }
+
     private final SimulatedPi pi;
+    private final Kind kind;
     private final String command;
     private InputStream in;
     private OutputStream out;
     private OutputStream err;
     private ExitCallback exit;
     private volatile Process process;
+    private volatile boolean destroyed;
 
-    PiCommand(SimulatedPi pi, String command) {
+    PiCommand(SimulatedPi pi, Kind kind, String command) {
         this.pi = pi;
+        this.kind = kind;
         this.command = command;
     }
 
@@ -49,24 +59,38 @@ final class PiCommand implements Command {
     }
 
     @Override
-    public void start(ChannelSession channel, Environment env) throws IOException {
-        String line = pi.rewrite(command);
-        long slowMillis = pi.slowLinkDelay().toMillis();
-        if (slowMillis > 0) {
-            line = "sleep " + (slowMillis / 1000.0) + "; " + line; // a slow link, without blocking a JVM thread
+    public void start(ChannelSession channel, Environment env) {
+        List<String> argv = pi.commandLine(kind, command, env.getEnv());
+        long slow = pi.slowLinkDelay().toMillis();
+        if (slow > 0) {
+            pi.timer().schedule(() -> launch(argv), slow, TimeUnit.MILLISECONDS); // a slow link, no thread held
+        } else {
+            launch(argv);
         }
-        ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", line).directory(pi.home().toFile());
-        Map<String, String> e = pb.environment();
-        e.clear();
-        e.putAll(pi.commandEnvironment());
-        process = pb.start();
-        Thread stdin = pump(in, process.getOutputStream(), true, "stdin");
-        Thread stdout = pump(process.getInputStream(), out, false, "stdout");
-        Thread stderr = pump(process.getErrorStream(), err, false, "stderr");
+    }
+
+    private void launch(List<String> argv) {
+        if (destroyed) {
+            return;
+        }
+        if (argv == null) {
+            fail("the Pi is going down\n");
+            return;
+        }
+        try {
+            process = new ProcessBuilder(argv).start();
+        } catch (IOException e) {
+            fail("cannot start a command on the Pi: " + e.getMessage() + "\n");
+            return;
+        }
+        Process p = process;
+        Thread stdin = pump(p.getOutputStream(), in, "stdin");
+        Thread stdout = pump(out, p.getInputStream(), "stdout");
+        Thread stderr = pump(err, p.getErrorStream(), "stderr");
         Thread waiter = new Thread(() -> {
             int rc;
             try {
-                rc = process.waitFor();
+                rc = p.waitFor();
                 stdout.join();
                 stderr.join();
             } catch (InterruptedException ie) {
@@ -75,15 +99,26 @@ final class PiCommand implements Command {
             }
             stdin.interrupt();
             exit.onExit(rc);
-            pi.afterCommand();
         }, "pi-" + pi.name() + "-wait");
         waiter.setDaemon(true);
         waiter.start();
     }
 
-    private static Thread pump(InputStream from, OutputStream to, boolean closeTarget, String name) {
+    private void fail(String message) {
+        try {
+            err.write(message.getBytes(StandardCharsets.UTF_8));
+            err.flush();
+        } catch (IOException ignored) {
+            // the client is gone too
+        }
+        exit.onExit(255);
+    }
+
+    /** Copies until EOF; the process's stdin is closed at the client's EOF (Ansible feeds scripts there). */
+    private Thread pump(OutputStream to, InputStream from, String name) {
+        boolean toProcess = name.equals("stdin");
         Thread t = new Thread(() -> {
-            byte[] buf = new byte[8192];
+            byte[] buf = new byte[32768];
             try {
                 int n;
                 while ((n = from.read(buf)) >= 0) {
@@ -93,7 +128,7 @@ final class PiCommand implements Command {
             } catch (IOException ignored) {
                 // the other side went away (process exited, channel closed)
             } finally {
-                if (closeTarget) {
+                if (toProcess) {
                     try {
                         to.close();
                     } catch (IOException ignored) {
@@ -101,7 +136,7 @@ final class PiCommand implements Command {
                     }
                 }
             }
-        }, "pi-" + name);
+        }, "pi-" + pi.name() + "-" + name);
         t.setDaemon(true);
         t.start();
         return t;
@@ -109,11 +144,11 @@ final class PiCommand implements Command {
 
     @Override
     public void destroy(ChannelSession channel) {
+        destroyed = true;
         Process p = process;
         if (p != null && p.isAlive()) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
     }
-
 }

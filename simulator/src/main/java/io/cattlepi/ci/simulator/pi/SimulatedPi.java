@@ -2,9 +2,10 @@ package io.cattlepi.ci.simulator.pi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cattlepi.ci.simulator.pi.jail.PiKernel;
+import io.cattlepi.ci.simulator.pi.jail.PiRoot;
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -12,9 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -27,8 +26,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -36,19 +37,25 @@ import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
-import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
-import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.subsystem.SubsystemFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One simulated Raspberry Pi running CattlePi, faithful where the controller depends on it: its
- * own SSH endpoint (user {@code pi}, keys from its CattlePi config at boot, a new host key at
- * every boot), the boot protocol against the CattlePi API, stock versus CattlePi image, the
+ * One simulated Raspberry Pi running CattlePi, faithful where the controller and the recipes depend
+ * on it: its own SSH endpoint (user {@code pi}, keys from its CattlePi config at boot, a new host key
+ * at every boot), the boot protocol against the CattlePi API, stock versus CattlePi image, the
  * restore script that re-flashes stock, reboots that drop every session, and faults on demand.
+ *
+ * <p>Everything the Pi runs runs jailed in its own namespaces ({@link PiKernel}) over its own file
+ * system ({@link PiRoot}): root in the Pi, an unprivileged id on the host. Power requests made in the
+ * Pi ({@code reboot}, {@code shutdown -r +N}, {@code systemctl reboot}, the restore script) reach
+ * {@link #request} and take the Pi down when they fall due.
  */
 public final class SimulatedPi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SimulatedPi.class);
@@ -59,15 +66,16 @@ public final class SimulatedPi implements AutoCloseable {
 
     private final String name;
     private final String mac;
-    private final String host;
-    private final Path root;
+    private final PiEndpoint endpoint;
+    private final PiRoot files;
     private final String apiUrl;
     private final String apiKey;
     private final PiTimings timings;
     private final ScheduledExecutorService timer;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final PiSshServer ssh;
-    private final int port;
+    private volatile PiKernel kernel;
+    private volatile ScheduledFuture<?> pendingPower;
     private final AtomicInteger boots = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
     private final List<Socket> held = new CopyOnWriteArrayList<>();
@@ -82,32 +90,42 @@ public final class SimulatedPi implements AutoCloseable {
     private volatile Duration lateUsercode = Duration.ZERO;
     private volatile ServerSocket hangSocket;
 
-    SimulatedPi(String name, String mac, String host, Path root, String apiUrl, String apiKey, PiTimings timings,
+    SimulatedPi(String name, String mac, PiEndpoint endpoint, Path dir, String apiUrl, String apiKey, PiTimings timings,
                 ScheduledExecutorService timer) throws IOException {
         this.name = name;
         this.mac = mac;
-        this.host = host;
-        this.root = root;
+        this.endpoint = endpoint;
         this.apiUrl = apiUrl;
         this.apiKey = apiKey;
         this.timings = timings;
         this.timer = timer;
-        layout();
+        this.files = PiRoot.create(dir, name);
         this.hostKey = newHostKey();
         this.ssh = (PiSshServer) ServerBuilder.builder().factory(PiSshServer::new).build();
+        ssh.useSshdChannelEnding();
         CoreModuleProperties.TCP_NODELAY.set(ssh, true);
-        ssh.setHost(host);
+        // Started on any free port and unbound at once: each boot binds the Pi's own address.
+        ssh.setHost("127.0.0.1");
         ssh.setPort(0);
         ssh.setKeyPairProvider(session -> List.of(hostKey));
         ssh.setPublickeyAuthenticator((user, key, session) -> !refuseAuth && "pi".equals(user)
                 && authorized.stream().anyMatch(k -> KeyUtils.compareKeys(k, key)));
         ssh.setPasswordAuthenticator(null);
         ssh.setKeyboardInteractiveAuthenticator(null);
-        ssh.setCommandFactory((channel, command) -> new PiCommand(this, command));
-        ssh.setFileSystemFactory(new VirtualFileSystemFactory(home()));
-        ssh.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        ssh.setCommandFactory((channel, command) -> new PiCommand(this, PiCommand.Kind.EXEC, command));
+        ssh.setShellFactory(channel -> new PiCommand(this, PiCommand.Kind.SHELL, null));
+        ssh.setSubsystemFactories(List.of(new SubsystemFactory() {
+            @Override
+            public String getName() {
+                return "sftp";
+            }
+
+            @Override
+            public Command createSubsystem(ChannelSession c) {
+                return new PiCommand(SimulatedPi.this, PiCommand.Kind.SFTP, null);
+            }
+        }));
         ssh.start();
-        this.port = ((InetSocketAddress) ssh.acceptor().getBoundAddresses().iterator().next()).getPort();
         ssh.acceptor().unbind();
     }
 
@@ -121,12 +139,13 @@ public final class SimulatedPi implements AutoCloseable {
         return mac;
     }
 
+    /** The Pi's address: its own loopback address when the rack could bind port 22, else 127.0.0.1. */
     public String host() {
-        return host;
+        return endpoint.address().getHostString();
     }
 
     public int port() {
-        return port;
+        return endpoint.address().getPort();
     }
 
     public State state() {
@@ -137,8 +156,14 @@ public final class SimulatedPi implements AutoCloseable {
         return boots.get();
     }
 
+    /** The Pi's {@code /home/pi}, on the host. */
     public Path home() {
-        return root.resolve("home");
+        return files.home();
+    }
+
+    /** Where a path of the Pi is on the host ({@code /etc/hostname} → its folder's copy). */
+    public Path hostPath(String piPath) {
+        return files.hostPath(piPath);
     }
 
     /** SHA256 fingerprint of the current host key, as OpenSSH and MINA print it. */
@@ -184,9 +209,10 @@ public final class SimulatedPi implements AutoCloseable {
     /** The SSH port accepts TCP and never sends a banner, like a Pi wedged in the kernel. */
     public synchronized void hang() throws IOException {
         goDown(State.HUNG);
+        endpoint.release();
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(host, port));
+        s.bind(endpoint.address());
         hangSocket = s;
         Thread t = new Thread(() -> {
             while (!s.isClosed()) {
@@ -257,31 +283,36 @@ public final class SimulatedPi implements AutoCloseable {
             return;
         }
         boolean cattlepi = cattlepiNext;
+        PiKernel booted = null;
         try {
             authorized = authorizedKeys(config);
             hostKey = newHostKey();
-            write("etc/cattlepi/release.sh", "#!/bin/sh\necho " + (cattlepi ? "raspbian_cattlepi" : "raspbian_stock") + "\n", true);
-            // Linux's per-boot id: what a recipe compares to know the Pi really rebooted.
-            write("proc/sys/kernel/random/boot_id", java.util.UUID.randomUUID() + "\n", false);
-            write("proc/cmdline", cattlepi
-                    ? "console=tty1 root=/dev/ram0 boot=cattlepi cattlepi_base=" + apiUrl + " quiet\n"
-                    : "console=tty1 root=PARTUUID=6c586e13-02 rootfstype=ext4 elevator=deadline rootwait quiet\n", false);
+            // What the image it booted says, and what its kernel says (a new boot_id at every boot:
+            // what a recipe compares to know the Pi really rebooted).
+            String cmdline = cattlepi ? "console=tty1 root=/dev/ram0 boot=cattlepi cattlepi_base=" + apiUrl + " quiet"
+                    : "console=tty1 root=PARTUUID=6c586e13-02 rootfstype=ext4 elevator=deadline rootwait quiet";
+            files.write("/etc/cattlepi/release.sh", "#!/bin/sh\necho " + (cattlepi ? "raspbian_cattlepi" : "raspbian_stock") + "\n",
+                    "rwxr-xr-x", 0);
+            files.write("/boot/cmdline.txt", cmdline + "\n", "rwxr-xr-x", 0);
+            files.write("/home/pi/.ssh/authorized_keys", authorizedLines(config), "rw-------", PiRoot.PI_UID);
+            files.writeKernel(cmdline, UUID.randomUUID().toString());
+            files.clearTmp();
+            booted = PiKernel.boot(files, name, this::request, Duration.ofSeconds(30));
+            kernel = booted;
             Duration late = lateUsercode;
             if (late.isZero()) {
                 runUsercode(config);
             }
-            synchronized (this) {
-                if (gen != generation.get()) {
-                    return;
-                }
-                ssh.acceptor().bind(new InetSocketAddress(host, port));
-                state = cattlepi ? State.CATTLEPI : State.STOCK;
-            }
+            listen(gen, 0, cattlepi ? State.CATTLEPI : State.STOCK);
             if (!late.isZero()) {
                 timer.schedule(() -> runUsercode(config), late.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (IOException e) {
             log.warn("Pi {} failed to come up: {}", name, e.getMessage());
+            if (booted != null) {
+                booted.close();
+            }
+            endpoint.hold();
             state = State.LOOPING;
             scheduleBoot(timings.boot());
             return;
@@ -289,6 +320,39 @@ public final class SimulatedPi implements AutoCloseable {
         if (cattlepi) {
             timer.execute(() -> flashStock(config, gen));
         }
+    }
+
+    /**
+     * Opens the Pi's SSH port: the last step of a boot. A port that a just-closed listener still
+     * holds is retried with back-off (bounded) rather than costing the Pi a whole reboot.
+     */
+    private void listen(int gen, int attempt, State up) {
+        synchronized (this) {
+            if (gen != generation.get()) {
+                return;
+            }
+            try {
+                endpoint.release();
+                ssh.acceptor().bind(endpoint.address());
+                state = up;
+                return;
+            } catch (IOException e) {
+                endpoint.hold();
+                if (attempt >= 6) {
+                    log.warn("Pi {} cannot listen on {}: {}; it panics and reboots", name, endpoint.address(), e.getMessage());
+                    PiKernel k = kernel;
+                    kernel = null;
+                    if (k != null) {
+                        k.close();
+                    }
+                    state = State.LOOPING;
+                    scheduleBoot(timings.boot());
+                    return;
+                }
+                log.info("Pi {}: {} busy ({}), retrying", name, endpoint.address(), e.getMessage());
+            }
+        }
+        timer.schedule(() -> listen(gen, attempt + 1, up), 50L << attempt, TimeUnit.MILLISECONDS);
     }
 
     /** The CattlePi image re-flashes stock Raspbian from the configured location, then reboots. */
@@ -310,7 +374,7 @@ public final class SimulatedPi implements AutoCloseable {
             return;
         }
         timer.schedule(() -> {
-            if (gen == generation.get() && state == State.CATTLEPI) {
+            if (gen == generation.get() && state != State.HUNG) {
                 cattlepiNext = false;
                 reboot();
             }
@@ -339,6 +403,14 @@ public final class SimulatedPi implements AutoCloseable {
         }
     }
 
+    private static String authorizedLines(JsonNode config) {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode line : config.path("config").path("ssh").path("pi").path("authorized_keys")) {
+            b.append(line.asText().strip()).append('\n');
+        }
+        return b.toString();
+    }
+
     private static List<PublicKey> authorizedKeys(JsonNode config) {
         List<PublicKey> keys = new ArrayList<>();
         for (JsonNode line : config.path("config").path("ssh").path("pi").path("authorized_keys")) {
@@ -352,24 +424,26 @@ public final class SimulatedPi implements AutoCloseable {
         return List.copyOf(keys);
     }
 
-    /** The config's base64 usercode, run as root at boot like bootstrap.sh does (bounded). */
+    /** The config's base64 usercode, run as the Pi's root at boot like bootstrap.sh does (bounded). */
     private void runUsercode(JsonNode config) {
         String encoded = config.path("usercode").asText("");
-        if (encoded.isBlank()) {
+        PiKernel k = kernel;
+        if (encoded.isBlank() || k == null) {
             return;
         }
         try {
             String script = new String(Base64.getMimeDecoder().decode(encoded), StandardCharsets.UTF_8);
-            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", rewrite(script)).directory(home().toFile())
-                    .redirectErrorStream(true).redirectOutput(root.resolve("usercode.log").toFile());
-            pb.environment().clear();
-            pb.environment().putAll(commandEnvironment());
-            pb.environment().put("SIM_SUDO", "1");
-            pb.environment().put("CATTLEPI_BASE", apiUrl);
-            pb.environment().put("CATTLEPI_APIKEY", apiKey);
-            pb.environment().put("CATTLEPI_ID", mac);
-            pb.environment().put("SSH_HOST_KEY_FINGERPRINT", hostKeyFingerprint());
-            Process p = pb.start();
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("HOME", "/root");
+            env.put("USER", "root");
+            env.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+            env.put("LANG", "C.UTF-8");
+            env.put("CATTLEPI_BASE", apiUrl);
+            env.put("CATTLEPI_APIKEY", apiKey);
+            env.put("CATTLEPI_ID", mac);
+            env.put("SSH_HOST_KEY_FINGERPRINT", hostKeyFingerprint());
+            Process p = new ProcessBuilder(k.enter(0, "/root", env, List.of("/bin/sh", "-c", script)))
+                    .redirectErrorStream(true).redirectOutput(files.dir().resolve("usercode.log").toFile()).start();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
@@ -380,57 +454,120 @@ public final class SimulatedPi implements AutoCloseable {
         }
     }
 
-    // ---- commands
+    // ---- commands and power requests from inside the Pi
 
-    /** Absolute Pi paths the PATH shims cannot catch are mapped into this Pi's own files. */
-    String rewrite(String command) {
-        return command.replace("/etc/cattlepi/", root.resolve("etc/cattlepi") + "/")
-                .replace("/proc/cmdline", root.resolve("proc/cmdline").toString())
-                .replace("/proc/sys/kernel/random/boot_id", root.resolve("proc/sys/kernel/random/boot_id").toString())
-                .replace("~pi", home().toString());
-    }
-
-    Map<String, String> commandEnvironment() {
+    /** The host command line that runs one SSH request in the Pi as {@code pi}, or null while the Pi is down. */
+    List<String> commandLine(PiCommand.Kind kind, String command, Map<String, String> clientEnv) {
+        PiKernel k = kernel;
+        if (k == null || !k.alive()) {
+            return null;
+        }
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("HOME", home().toString());
+        // What sshd gives a Raspbian login, plus the locale the client sent (sshd's AcceptEnv LANG LC_*).
+        env.put("HOME", "/home/pi");
         env.put("USER", "pi");
         env.put("LOGNAME", "pi");
-        env.put("SHELL", "/bin/sh");
-        env.put("PATH", root.resolve("bin") + ":/usr/local/bin:/usr/bin:/bin");
+        env.put("SHELL", "/bin/bash");
+        env.put("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games");
         env.put("LANG", "C.UTF-8");
-        env.put("SIM_CONTROL", root.resolve("control").toString());
-        return env;
+        clientEnv.forEach((key, v) -> {
+            if (key.equals("LANG") || key.startsWith("LC_")) {
+                env.put(key, v);
+            }
+        });
+        List<String> argv = switch (kind) {
+            case EXEC -> List.of("/bin/bash", "-c", command);
+            case SHELL -> List.of("/bin/bash", "-l");
+            case SFTP -> List.of(SFTP_SERVER);
+        };
+        return k.enter(PiRoot.PI_UID, "/home/pi", env, argv);
     }
 
-    /** Runs after every command: acts on reboot/restore requests the shims left. */
-    void afterCommand() {
-        Path control = root.resolve("control");
-        try {
-            if (Files.deleteIfExists(control.resolve("restore"))) {
-                cattlepiNext = true;
-                reboot();
-            } else if (Files.deleteIfExists(control.resolve("poweroff"))) {
-                goDown(State.DOWN);
-            } else if (Files.deleteIfExists(control.resolve("reboot"))) {
-                reboot();
-            }
-        } catch (IOException e) {
-            log.warn("Pi {}: control request unreadable: {}", name, e.getMessage());
-        }
-    }
+    static final String SFTP_SERVER = "/usr/lib/openssh/sftp-server";
 
     Duration slowLinkDelay() {
         return slowLink;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    /**
+     * One power request from the Pi's control pipe: {@code reboot|poweroff MINUTES}, {@code cancel},
+     * {@code restore}, or a sysrq key ({@code b} reboots, {@code o} powers off). A later request
+     * replaces a pending one, as with systemd's scheduled shutdown; a reboot forgets it.
+     */
+    void request(String line) {
+        List<String> w = List.of(line.trim().split("\\s+"));
+        int gen = generation.get();
+        long minutes = 0;
+        try {
+            minutes = w.size() > 1 ? Long.parseLong(w.get(1)) : 0;
+        } catch (NumberFormatException e) {
+            log.warn("Pi {}: unreadable power request '{}'", name, line);
+            return;
+        }
+        Runnable action = switch (w.get(0)) {
+            case "reboot", "b" -> this::reboot;
+            case "poweroff", "o" -> () -> goDown(State.DOWN);
+            case "restore" -> () -> {
+                cattlepiNext = true;
+                reboot();
+            };
+            case "cancel" -> null;
+            default -> {
+                log.warn("Pi {}: unknown power request '{}'", name, line);
+                yield null;
+            }
+        };
+        ScheduledFuture<?> old = pendingPower;
+        if (old != null) {
+            old.cancel(false);
+        }
+        if (action == null) {
+            pendingPower = null;
+            return;
+        }
+        long delay = timings.minute().toMillis() * minutes;
+        log.info("Pi {}: {} in {} ms", name, w.get(0), delay);
+        if (delay == 0) {
+            // Now means now: not after whatever the rack's timer is busy with (a probe could slip in).
+            pendingPower = null;
+            action.run();
+            return;
+        }
+        pendingPower = timer.schedule(() -> {
+            if (gen == generation.get()) {
+                action.run();
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether a power request made in the Pi is waiting to fall due ({@code shutdown -r +N}). */
+    public boolean rebootPending() {
+        ScheduledFuture<?> p = pendingPower;
+        return p != null && !p.isDone();
     }
 
     private synchronized void goDown(State next) {
         generation.incrementAndGet();
         state = next;
         closeHang();
+        ScheduledFuture<?> p = pendingPower;
+        if (p != null) {
+            p.cancel(false);
+        }
         for (AbstractSession s : ssh.getActiveSessions()) {
             s.close(true);
         }
         ssh.acceptor().unbind();
+        endpoint.hold();
+        PiKernel k = kernel;
+        kernel = null;
+        if (k != null) {
+            k.close();
+        }
     }
 
     private void closeHang() {
@@ -451,47 +588,7 @@ public final class SimulatedPi implements AutoCloseable {
             } catch (IOException ignored) {
                 // already closed
             }
-        }
-    }
-
-    // ---- the Pi's files
-
-    private void layout() throws IOException {
-        for (String d : List.of("home", "etc/cattlepi", "proc", "bin", "control")) {
-            Files.createDirectories(root.resolve(d));
-        }
-        write("etc/cattlepi/release.sh", "#!/bin/sh\necho raspbian_stock\n", true);
-        write("etc/cattlepi/restore_cattlepi.sh", "#!/bin/sh\n# restores the CattlePi initramfs and reboots\ntouch \"$SIM_CONTROL/restore\"\necho restoring cattlepi\n", true);
-        write("proc/cmdline", "console=tty1 root=PARTUUID=6c586e13-02 rootwait quiet\n", false);
-        shim("sudo", """
-                #!/bin/sh
-                # sudo on a Pi: user pi may run anything; options are accepted and ignored.
-                while [ $# -gt 0 ]; do case "$1" in --) shift; break;; -u|-g|-C|-D|-h|-p|-r|-t|-U) shift 2;; -*) shift;; *) break;; esac; done
-                [ $# -eq 0 ] && exit 0
-                SIM_SUDO=1 exec "$@"
-                """);
-        shim("whoami", "#!/bin/sh\nif [ -n \"$SIM_SUDO\" ]; then echo root; else echo pi; fi\n");
-        shim("reboot", "#!/bin/sh\ntouch \"$SIM_CONTROL/reboot\"\n");
-        shim("shutdown", """
-                #!/bin/sh
-                # shutdown -r [when]: reboot once this command returns; -h/-P: power off.
-                case " $* " in *" -r "*|*" -r"*) touch "$SIM_CONTROL/reboot";; *) touch "$SIM_CONTROL/poweroff";; esac
-                echo "Shutdown scheduled"
-                """);
-        shim("poweroff", "#!/bin/sh\ntouch \"$SIM_CONTROL/poweroff\"\n");
-        shim("halt", "#!/bin/sh\ntouch \"$SIM_CONTROL/poweroff\"\n");
-    }
-
-    private void shim(String name, String body) throws IOException {
-        write("bin/" + name, body, true);
-    }
-
-    private void write(String relative, String content, boolean executable) throws IOException {
-        Path p = root.resolve(relative);
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, content);
-        if (executable) {
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+            endpoint.hold();
         }
     }
 
@@ -518,9 +615,8 @@ public final class SimulatedPi implements AutoCloseable {
 
     @Override
     public void close() {
-        generation.incrementAndGet();
-        state = State.DOWN;
-        closeHang();
+        goDown(State.DOWN);
+        endpoint.close();
         try {
             ssh.stop(true);
         } catch (IOException e) {
