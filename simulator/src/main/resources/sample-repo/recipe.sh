@@ -1,20 +1,18 @@
 #!/bin/sh
 # Behaves like CattlePi's recipes: drives the Pi in $BUILDER_NODE over SSH as pi, uses sudo,
-# reboots it and waits until it is back. The key is in the build's ssh-agent (SSH_AUTH_SOCK),
-# never a file. Host key checks are off, as in CattlePi's own recipes: the Pi presents a new
-# host key after every boot.
+# reboots it and waits until it is back. Plain ssh: the controller gives the build an SSH config
+# (user, port, the Pi's host key for its current boot, re-pinned after the reboot) and the key in
+# an agent (SSH_AUTH_SOCK), never a file.
 # Markers in the commit drive the outcome: FAIL makes raspbian_cattlepi exit 2, HANG makes it hang,
 # SLOW makes it print a line every half second for six seconds (a log to watch grow), THIEF runs
 # thief.sh (a hostile pull request hunting the controller's secrets), HOG starts 2000 sleeping
-# processes and then allocates up to 1 GiB (a runaway build, bounded).
+# processes and then allocates up to 1 GiB (a runaway build, bounded), FILL fills the workspace's
+# file system until it is full.
 set -eu
 : "${BUILDER_NODE:?BUILDER_NODE is not set}"
-PORT="${BUILDER_PORT:-22}"
-ON_PI="${BUILDER_USER:-pi}@${BUILDER_NODE}"
 
 pi() {
-  ssh -p "$PORT" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-      -o BatchMode=yes -o ConnectTimeout=5 -o LogLevel=ERROR "$ON_PI" "$@"
+  ssh -o LogLevel=ERROR "$BUILDER_NODE" "$@"
 }
 
 case "${1:-}" in
@@ -31,6 +29,7 @@ raspbian_cattlepi)
     (i=0; while [ $i -lt 2000 ]; do sleep 60 & i=$((i + 1)); done; echo "started $i") 2>&1 | tail -n 1 || true
     exit 4
   fi
+  if [ -f FILL ]; then echo "FILL marker: filling the workspace"; dd if=/dev/zero of=filler bs=1M 2>&1 | tail -n 1; exit 5; fi
   if [ -f HANG ]; then echo "HANG marker: this recipe hangs"; sleep 100000; fi
   if [ -f SLOW ]; then
     for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo "SLOW marker: compiling part $i of 12"; sleep 0.5; done

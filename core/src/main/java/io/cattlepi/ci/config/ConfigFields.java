@@ -21,6 +21,10 @@ final class ConfigFields {
         this.problems = problems;
     }
 
+    List<ConfigProblem> problems() {
+        return problems;
+    }
+
     String at(String name) {
         return path + "." + name;
     }

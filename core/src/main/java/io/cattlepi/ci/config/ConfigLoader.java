@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cattlepi.ci.autobuild.AutobuildSettings;
 import io.cattlepi.ci.autobuild.CronSchedule;
 import io.cattlepi.ci.build.run.RecipeSettings;
+import io.cattlepi.ci.build.run.ResultRules;
+import io.cattlepi.ci.build.run.StepRunner;
 import io.cattlepi.ci.engine.EngineSettings;
 import io.cattlepi.ci.fleet.FleetSettings;
 import io.cattlepi.ci.fleet.hostkey.HostKeyMode;
@@ -30,7 +32,9 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -100,7 +104,8 @@ public final class ConfigLoader {
         ServerSettings server = server(f);
         Path store = storePath(f);
         Path workspaces = workspaces(f, store);
-        RecipeSettings recipe = recipe(f, ssh, workspaces, secretsOf(aws, github, intake, ssh, rack, server));
+        RecipeSettings recipe = recipe(f, ssh, workspaces, secretsOf(aws, github, intake, ssh, rack, server),
+                checks(f, rack == null ? HostKeyMode.PER_BOOT : rack.hostKeyPolicy()));
         EngineSettings engine = engine(f, workspaces, server.publicUrl());
         AutobuildSettings autobuild = autobuild(f, intake);
         List<Path> hidden = new ArrayList<>(List.of(store, workspaces));
@@ -378,7 +383,8 @@ public final class ConfigLoader {
 
     // ---- the recipe: steps, timeouts, what a build may know
 
-    private static RecipeSettings recipe(ConfigFields f, Ssh ssh, Path workspaces, List<Secret> masked) {
+    private static RecipeSettings recipe(ConfigFields f, Ssh ssh, Path workspaces, List<Secret> masked,
+                                         RecipeSettings.Checks checks) {
         List<List<String>> steps = steps(f, "build_steps", RecipeSettings.DEFAULT_STEPS);
         List<List<String>> autobuildSteps = steps(f, "autobuild_steps", RecipeSettings.DEFAULT_AUTOBUILD_STEPS);
         Duration job = f.seconds("job_timeout_s", seconds(RecipeSettings.DEFAULT_JOB_TIMEOUT));
@@ -389,7 +395,76 @@ public final class ConfigLoader {
             return null;
         }
         return new RecipeSettings(steps, job, window, every, RecipeSettings.GIT_TIMEOUT, RecipeSettings.KILL_GRACE,
-                ssh.privateKeyText(), ssh.user(), workspaces.resolve(".work"), masked, autobuildSteps, autobuild);
+                ssh.privateKeyText(), ssh.user(), workspaces.resolve(".work"), masked, autobuildSteps, autobuild, checks);
+    }
+
+    /** Names that hold credentials by convention: never passed to a pull request's code. */
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(secret|token|passw|credential|private|api_?key).*|(?i)aws_.*");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private static RecipeSettings.Checks checks(ConfigFields f, HostKeyMode hostKeys) {
+        List<String> passthrough = f.strings("build_env_passthrough", List.of());
+        for (int i = 0; i < passthrough.size(); i++) {
+            String name = passthrough.get(i);
+            if (!ENV_NAME.matcher(name).matches()) {
+                f.problem(f.at("build_env_passthrough") + "[" + i + "]", "not a variable name: \"" + name + "\"");
+            } else if (SECRET_NAME.matcher(name).matches()) {
+                f.problem(f.at("build_env_passthrough") + "[" + i + "]", name
+                        + " looks like a credential; pull requests' code must not get it");
+            }
+        }
+        int maxLine = f.positiveInt("log_line_max_bytes", StepRunner.DEFAULT_MAX_LINE_BYTES);
+        if (maxLine < 80) {
+            f.problem(f.at("log_line_max_bytes"), "at least 80, got " + maxLine);
+            maxLine = StepRunner.DEFAULT_MAX_LINE_BYTES;
+        }
+        int watchMs = f.positiveInt("host_key_watch_ms", (int) RecipeSettings.Checks.DEFAULT_HOST_KEY_WATCH.toMillis());
+        return new RecipeSettings.Checks(resultRules(f), hostKeys, Duration.ofMillis(watchMs), maxLine, passthrough);
+    }
+
+    /** {@code result_rules}: per repository ({@code owner/name}) or {@code *}, never from the repository itself. */
+    private static Map<String, ResultRules> resultRules(ConfigFields f) {
+        JsonNode v = f.raw("result_rules");
+        if (v == null) {
+            return Map.of();
+        }
+        if (!v.isObject()) {
+            f.problem(f.at("result_rules"), "expected an object of repositories (owner/name or *) to rules");
+            return Map.of();
+        }
+        Map<String, ResultRules> out = new LinkedHashMap<>();
+        v.fields().forEachRemaining(e -> {
+            String repo = e.getKey();
+            String at = f.at("result_rules") + "." + repo;
+            if (!repo.equals(RecipeSettings.Checks.ANY_REPOSITORY) && !REPO.matcher(repo).matches()) {
+                f.problem(at, "expected owner/name or *");
+                return;
+            }
+            if (!e.getValue().isObject()) {
+                f.problem(at, "expected {failure_patterns, default_failure_patterns, success_patterns}");
+                return;
+            }
+            ConfigFields r = new ConfigFields(e.getValue(), at, f.problems());
+            List<String> failures = patterns(r, "failure_patterns");
+            List<String> successes = patterns(r, "success_patterns");
+            boolean defaults = r.bool("default_failure_patterns", true);
+            out.put(repo.toLowerCase(java.util.Locale.ROOT), ResultRules.of(failures, defaults, successes));
+        });
+        return out;
+    }
+
+    private static List<String> patterns(ConfigFields r, String key) {
+        List<String> list = r.strings(key, List.of());
+        List<String> ok = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            try {
+                Pattern.compile(list.get(i));
+                ok.add(list.get(i));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                r.problem(r.at(key) + "[" + i + "]", "not a regular expression: " + e.getDescription());
+            }
+        }
+        return ok;
     }
 
     /** Every secret of the config: none may appear in what a build publishes. */

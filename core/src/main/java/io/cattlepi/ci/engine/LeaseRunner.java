@@ -6,6 +6,7 @@ import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.build.BuildWork;
 import io.cattlepi.ci.build.Lease;
 import io.cattlepi.ci.build.WorkOutcome;
+import io.cattlepi.ci.build.run.ResultFile;
 import io.cattlepi.ci.crash.CrashPoint;
 import io.cattlepi.ci.fleet.FleetMonitor;
 import io.cattlepi.ci.fleet.Observation;
@@ -139,6 +140,12 @@ public final class LeaseRunner {
             outcome = blameThePi(lease, outcome);
         }
         WorkOutcome end = outcome;
+        try {
+            // What S3 keeps must say what the status says.
+            ResultFile.amend(folder, end, store.clock());
+        } catch (IOException e) {
+            log.warn("build {}: its result file could not be amended: {}", id, e.getMessage());
+        }
         Build finished = store.write(tx -> {
             Build b = tx.build(id).orElseThrow();
             Build f = b.finished(end.result(), end.description(), tx.now());

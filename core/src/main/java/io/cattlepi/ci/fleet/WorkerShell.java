@@ -10,6 +10,11 @@ public interface WorkerShell {
         /** Fingerprint of the host key the Pi presented (accepted by the policy). */
         String hostKey();
 
+        /** The same key as an OpenSSH public key ({@code ssh-ed25519 AAAA...}), for a known_hosts file. */
+        default String hostKeyEntry() {
+            return null;
+        }
+
         /** Runs one command line and waits for it; stdout and stderr are captured. */
         CommandResult exec(String command, Duration timeout) throws ShellException;
 

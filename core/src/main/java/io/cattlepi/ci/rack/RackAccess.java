@@ -1,5 +1,6 @@
 package io.cattlepi.ci.rack;
 
+import io.cattlepi.ci.build.PiWatch;
 import io.cattlepi.ci.cattlepi.CattlePiApiException;
 import io.cattlepi.ci.cattlepi.HttpCattlePiApi;
 import io.cattlepi.ci.cattlepi.WorkerConfigSetup;
@@ -35,13 +36,16 @@ public final class RackAccess implements AutoCloseable {
     private final Probe probe;
     private final WorkerReset reset;
     private final WorkersConfigGuard guard;
+    private final PiBootWatch watch;
     private volatile Consumer<String> driftListener = why -> { };
 
-    private RackAccess(SshWorkerShell shell, Probe probe, WorkerReset reset, WorkersConfigGuard guard) {
+    private RackAccess(SshWorkerShell shell, Probe probe, WorkerReset reset, WorkersConfigGuard guard,
+                       PiBootWatch watch) {
         this.shell = shell;
         this.probe = probe;
         this.reset = reset;
         this.guard = guard;
+        this.watch = watch;
     }
 
     /** @param store keeps the workers' config the controller approved, and the drift events */
@@ -50,8 +54,8 @@ public final class RackAccess implements AutoCloseable {
         if (s.hostKeyWarning() != null) {
             log.warn("*** {} ***", s.hostKeyWarning());
         }
-        SshWorkerShell shell = new SshWorkerShell(s.sshUser(), s.sshIdentity(), hostKeys(s.hostKeyPolicy(), cattlepi),
-                CONNECT_TIMEOUT);
+        HostKeyPolicy policy = hostKeys(s.hostKeyPolicy(), cattlepi);
+        SshWorkerShell shell = new SshWorkerShell(s.sshUser(), s.sshIdentity(), policy, CONNECT_TIMEOUT);
         boolean track = s.hostKeyPolicy() == HostKeyMode.TRACK;
         RackAccess[] self = new RackAccess[1];
         WorkersConfigGuard guard = s.raspbianLocation() == null ? null : new WorkersConfigGuard(
@@ -72,8 +76,9 @@ public final class RackAccess implements AutoCloseable {
                     }
                 }, why -> self[0].drifted(store, why));
         WorkerReset.BootConfig bootConfig = guard == null ? WorkerReset.BootConfig.UNCHANGED : guard;
-        self[0] = new RackAccess(shell, new Probe(shell, s.callTimeout()), new WorkerReset(shell, bootConfig,
-                s.callTimeout()), guard);
+        Probe probe = new Probe(shell, s.callTimeout());
+        self[0] = new RackAccess(shell, probe, new WorkerReset(shell, bootConfig, s.callTimeout()), guard,
+                new PiBootWatch(probe, s.sshUser(), s.sshIdentity(), policy, CONNECT_TIMEOUT, s.callTimeout()));
         return self[0];
     }
 
@@ -117,12 +122,18 @@ public final class RackAccess implements AutoCloseable {
         return probe;
     }
 
+    /** How a running build looks at its Pi from outside: alive, on stock, its boot and host key. */
+    public PiWatch watch() {
+        return watch;
+    }
+
     public WorkerReset reset() {
         return reset;
     }
 
     @Override
     public void close() {
+        watch.close();
         shell.close();
     }
 }

@@ -19,11 +19,20 @@ public final class BuildIndexPage {
         }
     }
 
+    /** A line of the log the result rules matched: shown marked above the files. */
+    public record Marked(String step, String rule, String line) {
+    }
+
     private BuildIndexPage() {
     }
 
     /** A complete HTML document; {@code facts} (e.g. build, commit, result) are shown above the list in their order. */
     public static String render(String title, List<Entry> files, Map<String, String> facts) {
+        return render(title, files, facts, List.of());
+    }
+
+    /** The same, with the log lines that decided the result marked. */
+    public static String render(String title, List<Entry> files, Map<String, String> facts, List<Marked> marked) {
         StringBuilder h = new StringBuilder(2048);
         h.append("""
                 <!DOCTYPE html>
@@ -39,6 +48,7 @@ public final class BuildIndexPage {
                 dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}
                 table{border-collapse:collapse;width:100%}td,th{padding:.3rem .5rem;border-bottom:1px solid #ddd;text-align:left}
                 td.size{text-align:right;white-space:nowrap}a{word-break:break-all}
+                .marked{background:#ffd6d6;border-left:4px solid #c00;padding:.3rem .5rem;font-family:monospace;white-space:pre-wrap;word-break:break-all}
                 </style>
                 </head>
                 <body>
@@ -49,6 +59,13 @@ public final class BuildIndexPage {
             facts.forEach((k, v) -> h.append("<dt>").append(escape(k)).append("</dt><dd>")
                     .append(escape(v)).append("</dd>\n"));
             h.append("</dl>\n");
+        }
+        if (!marked.isEmpty()) {
+            h.append("<h2>Lines that decided the result</h2>\n");
+            for (Marked m : marked) {
+                h.append("<p class=\"marked\">").append(escape(m.line())).append("<br><small>").append(escape(m.rule()))
+                        .append(" · ").append(escape(m.step())).append("</small></p>\n");
+            }
         }
         if (files.isEmpty()) {
             h.append("<p>No files published.</p>\n");

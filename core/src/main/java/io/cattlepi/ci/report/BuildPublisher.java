@@ -1,5 +1,7 @@
 package io.cattlepi.ci.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * build runs, it simply overwrites, so the link on GitHub shows progress.
  */
 public final class BuildPublisher implements FolderPublisher {
+    /** Written by the recipe runner: the verdict and the lines that decided it. */
+    public static final String RESULT_NAME = "result.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** The build log's file name in the folder and in the bucket. */
     public static final String LOG_NAME = "build.log";
     public static final String INDEX_NAME = "index.html";
@@ -73,9 +78,29 @@ public final class BuildPublisher implements FolderPublisher {
         Map<String, String> shown = new LinkedHashMap<>();
         shown.put("Build", buildId);
         shown.putAll(facts);
-        String page = BuildIndexPage.render("Build " + buildId, listed, shown);
+        List<BuildIndexPage.Marked> marked = new ArrayList<>();
+        readResult(folder, shown, marked);
+        String page = BuildIndexPage.render("Build " + buildId, listed, shown, marked);
         store.put(buildId + "/" + INDEX_NAME, page.getBytes(StandardCharsets.UTF_8), ContentTypes.HTML);
         return indexUrl(buildId);
+    }
+
+    /** The build's {@code result.json} (written by the recipe runner), as facts and marked lines. */
+    private static void readResult(Path folder, Map<String, String> facts, List<BuildIndexPage.Marked> marked) {
+        Path result = folder.resolve(RESULT_NAME);
+        if (!Files.isRegularFile(result, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            JsonNode root = JSON.readTree(result.toFile());
+            facts.putIfAbsent("Result", root.path("result").asText() + ": " + root.path("description").asText());
+            for (JsonNode m : root.path("matches")) {
+                marked.add(new BuildIndexPage.Marked(m.path("step").asText(), m.path("rule").asText(),
+                        m.path("line").asText()));
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: unreadable, the index shows no result: {}", result, e.getMessage());
+        }
     }
 
     /** Uploads just the log (cheap enough to repeat every few seconds while the build runs). */

@@ -107,6 +107,8 @@ final class Bubblewrap {
     List<String> arguments(BuildCell cell, String cwd, OptionalInt uid) {
         List<String> a = new ArrayList<>(base(uid));
         a.addAll(List.of("--proc", "/proc", "--dev", "/dev",
+                // Python's multiprocessing (Ansible's forks) needs a writable /dev/shm.
+                "--perms", "1777", "--tmpfs", "/dev/shm",
                 "--bind", cell.buildRoot().toString(), BuildCell.BUILD,
                 "--bind", cell.tmp().toString(), "/tmp",
                 "--ro-bind", cell.cellDir().resolve("passwd").toString(), "/etc/passwd",

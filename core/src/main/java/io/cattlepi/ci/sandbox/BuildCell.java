@@ -95,6 +95,10 @@ public final class BuildCell implements AutoCloseable {
         env.put("HOME", inside(home()).replaceAll("/$", ""));
         env.put("TMPDIR", jail == null ? tmp().toString() : "/tmp");
         env.put("SSH_AUTH_SOCK", jail == null ? agent.socket().toString() : AGENT_SOCKET);
+        if (jail == null) {
+            // Unsandboxed, HOME may be long; Ansible's control sockets must stay under 108 bytes.
+            env.put("ANSIBLE_SSH_CONTROL_PATH_DIR", agent.socket().getParent().resolve("cp").toString());
+        }
         return env;
     }
 
@@ -121,6 +125,14 @@ public final class BuildCell implements AutoCloseable {
         }
         String who = uid.isPresent() ? "host user " + uid.getAsInt() : "the controller's user in a user namespace";
         return "a bubblewrap sandbox, as " + who + "; " + limits.describe() + "; the Pi key through an ssh-agent";
+    }
+
+    /** Gives a file or folder the controller wrote into the build's home to the build's user. */
+    public void handOver(Path p) throws java.io.IOException {
+        if (uid.isPresent()) {
+            java.nio.file.Files.setAttribute(p, "unix:uid", uid.getAsInt(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            java.nio.file.Files.setAttribute(p, "unix:gid", uid.getAsInt(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
     }
 
     Path agentSocket() {

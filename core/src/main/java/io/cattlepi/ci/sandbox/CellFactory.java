@@ -47,7 +47,9 @@ final class CellFactory implements Sandbox {
             Path cell = ownFolder(work.resolve("cell"), uid);
             writeAccounts(cell, uid);
             limits = BuildLimits.open(buildId, settings.maxProcesses(), settings.maxMemoryBytes());
-            agent = PiKeyAgent.start(cell, "agent.sock", piKey, BuildUsers.runAs(uid), AGENT_TIMEOUT);
+            // Unsandboxed, the build connects to the agent by its host path, which must stay short.
+            Path agentDir = jail != null ? cell : Files.createTempDirectory(Path.of("/tmp"), "cattlepi-ci-");
+            agent = PiKeyAgent.start(agentDir, "agent.sock", piKey, BuildUsers.runAs(uid), AGENT_TIMEOUT);
             return new BuildCell(work.toAbsolutePath().normalize(), jail, readOnly.stream()
                     .map(p -> p.toAbsolutePath().normalize()).toList(), uid, users, limits, agent);
         } catch (IOException | RuntimeException e) {

@@ -77,12 +77,16 @@ final class PiKeyAgent implements AutoCloseable {
         }
     }
 
-    /** As the controller's user: the agent serves root too, and the controller can reach the socket. */
+    /**
+     * As the controller's user: the agent serves root too. Relative to the socket's folder: a
+     * socket's path is limited to 108 bytes, a workspace's is not.
+     */
     private static void add(Path socket, Secret key, Duration timeout) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("ssh-add", "-q", "-").redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder("ssh-add", "-q", "-").redirectErrorStream(true)
+                .directory(socket.getParent().toFile());
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        pb.environment().put("SSH_AUTH_SOCK", socket.toString());
+        pb.environment().put("SSH_AUTH_SOCK", socket.getFileName().toString());
         Process p = pb.start();
         try (OutputStream in = p.getOutputStream()) {
             String text = key.reveal().endsWith("\n") ? key.reveal() : key.reveal() + "\n";
@@ -133,6 +137,9 @@ final class PiKeyAgent implements AutoCloseable {
         }
         try {
             Files.deleteIfExists(socket);
+            if (socket.getParent().getFileName().toString().startsWith("cattlepi-ci-")) {
+                Files.deleteIfExists(socket.getParent());
+            }
         } catch (IOException e) {
             // its folder goes with the build's
         }

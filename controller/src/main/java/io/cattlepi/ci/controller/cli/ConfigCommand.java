@@ -5,9 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code config check --config FILE}: validates a build-control config without starting anything. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Work with the build-control config.",

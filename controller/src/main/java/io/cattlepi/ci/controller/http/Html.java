@@ -43,6 +43,7 @@ final class Html {
                 .maintenance,.retired,.rejected{background:#ddd}
                 pre#log{background:#111;color:#ddd;padding:.5rem;overflow-x:auto;font-size:.8rem;white-space:pre-wrap;word-break:break-all}
                 .warning{background:#ffd6d6;border:1px solid #c00;padding:.5rem;font-weight:600}
+                .marked{background:#ffd6d6;border-left:4px solid #c00;padding:.3rem .5rem;font-family:monospace;overflow-wrap:anywhere}
                 .muted{color:#666;font-size:.85rem;overflow-wrap:anywhere}
                 @media (max-width:40rem){.wide{display:none}th,td{padding:.3rem .25rem}body{padding:0 .5rem 2rem}}
                 </style></head><body>

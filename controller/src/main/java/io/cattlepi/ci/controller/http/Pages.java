@@ -4,6 +4,7 @@ import static io.cattlepi.ci.controller.http.Html.esc;
 
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.build.run.ResultFile;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.worker.Worker;
@@ -128,10 +129,16 @@ final class Pages {
         }
         String status = b.result() != null ? b.result().wireName() : b.state().wireName();
         String s3 = ops.publishedIndex(id).map(u -> "<a href=\"" + esc(u) + "\">logs and artifacts in S3</a>").orElse("");
+        StringBuilder marked = new StringBuilder();
+        ops.logOf(id).map(log -> ResultFile.marked(log.getParent())).orElse(List.of()).forEach(m -> marked
+                .append("<p class=marked>").append(esc(m.match().line())).append("<br><span class=muted>")
+                .append(esc(m.match().rule())).append(" · ").append(esc(m.step())).append("</span></p>"));
+        String decided = marked.isEmpty() ? "" : "<h3>Lines that decided the result</h3>" + marked;
         String body = """
                 <h2>Build %s <span class="state %s" id=status>%s</span></h2>
                 <p>%s · %s · <code>%s</code> · Pi %s · %s</p>
                 <p class=muted>%s</p>
+                %s
                 <h3>Log</h3><pre id=log></pre>
                 <h3>History</h3><ul>%s</ul>
                 <script>
@@ -148,7 +155,7 @@ final class Pages {
                 </script>
                 """.formatted(esc(b.id()), esc(status), esc(status), esc(b.repository()),
                 esc(b.prNumber() != null ? "PR #" + b.prNumber() : b.ref()), esc(b.sha()), esc(b.workerId()), s3,
-                esc(b.description()), hist, esc(b.id()));
+                esc(b.description()), decided, hist, esc(b.id()));
         return page("Build " + b.id(), body);
     }
 

@@ -2,8 +2,6 @@ package io.cattlepi.ci.controller.run;
 
 import io.cattlepi.ci.autobuild.AutobuildTrigger;
 import io.cattlepi.ci.autobuild.BranchHead;
-import io.cattlepi.ci.build.BuildWork;
-import io.cattlepi.ci.build.run.RecipeSettings;
 import io.cattlepi.ci.build.run.RecipeWork;
 import io.cattlepi.ci.concurrent.DaemonThreads;
 import io.cattlepi.ci.config.BuildControlConfig;
@@ -12,7 +10,6 @@ import io.cattlepi.ci.controller.http.ControllerHttp;
 import io.cattlepi.ci.controller.http.WebhookRoute;
 import io.cattlepi.ci.engine.Engine;
 import io.cattlepi.ci.engine.EnginePorts;
-import io.cattlepi.ci.fleet.Observation;
 import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.StoreAudit;
@@ -71,15 +68,6 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    /** The configured steps; the autobuild waits between its recipes until the Pi answers on stock. */
-    private static BuildWork recipe(RecipeSettings settings, Sandbox sandbox, Probe probe) {
-        // Probed without a pinned key: the release recipes reboot the Pi.
-        return new RecipeWork(settings, sandbox, Clock.systemUTC(), Sleeper.SYSTEM, pi -> {
-            Observation seen = probe.probe(pi.withHostKey(null));
-            return seen.alive() && seen.onStock();
-        });
-    }
-
     private static Controller assemble(BuildControlConfig c, Closer closer) throws Exception {
         // First, before anything is opened: builds must never run unconfined by accident.
         Sandbox sandbox = Sandbox.start(c.sandbox());
@@ -93,7 +81,8 @@ public final class Controller implements AutoCloseable {
         Probe probe = access.probe();
         EnginePorts ports = new EnginePorts(outside.queue(), outside.admission(),
                 new VisibilityHeartbeat(store, outside.queue(), c.engine().visibilityTimeout()), outside.statuses(),
-                outside.publisher(), recipe(c.recipe(), sandbox, probe), probe, access.reset(),
+                outside.publisher(), new RecipeWork(c.recipe(), sandbox, Clock.systemUTC(), Sleeper.SYSTEM, access.watch()),
+                probe, access.reset(),
                 access::checkWorkersConfig);
         Engine engine = closer.add(new Engine(store, ports, c.engine(), c.rack().fleet(), c.rack().members(),
                 Sleeper.SYSTEM));

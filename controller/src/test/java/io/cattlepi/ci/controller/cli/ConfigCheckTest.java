@@ -111,4 +111,27 @@ class ConfigCheckTest {
         assertTrue(notJson.err().contains("not JSON"), notJson.err());
         assertFalse(notJson.err().contains("at com.fasterxml"), notJson.err());
     }
+
+    @Test
+    void sandboxTrustAndResultRulesAreCheckedToo() throws Exception {
+        Run r = variant(bc -> {
+            bc.put("build_sandbox", "docker");
+            bc.put("build_max_processes", 3);
+            bc.putArray("trusted_associations").add("MEMBER").add("FRIEND");
+            bc.putArray("build_env_passthrough").add("http_proxy").add("AWS_SECRET_ACCESS_KEY").add("not a name");
+            ObjectNode rules = bc.putObject("result_rules");
+            rules.putObject("cattlepi/cattlepi").putArray("failure_patterns").add("(unclosed");
+            rules.putObject("not a repo");
+        });
+        assertEquals(2, r.code());
+        String err = r.err();
+        assertTrue(err.contains("build_sandbox: must be one of bubblewrap, off, got \"docker\""), err);
+        assertTrue(err.contains("build_max_processes: a build needs at least 16 processes"), err);
+        assertTrue(err.contains("trusted_associations[1]: not a GitHub author_association"), err);
+        assertTrue(err.contains("build_env_passthrough[1]: AWS_SECRET_ACCESS_KEY looks like a credential"), err);
+        assertTrue(err.contains("build_env_passthrough[2]: not a variable name"), err);
+        assertTrue(err.contains("result_rules.cattlepi/cattlepi.failure_patterns[0]: not a regular expression"), err);
+        assertTrue(err.contains("result_rules.not a repo: expected owner/name or *"), err);
+        assertFalse(err.contains("Exception"), err);
+    }
 }

@@ -7,8 +7,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Checks what a build left for publishing. The copy is scanned, not the original, so the build
@@ -22,6 +27,32 @@ final class ArtifactScreen {
     enum Verdict { CLEAN, MASKED, WITHHELD }
 
     private ArtifactScreen() {
+    }
+
+    /** Regular files under {@code from} (the checkout's artifacts), never following links out of it, screened. */
+    static void keep(Path from, Path to, BuildLog log, Redactor redactor) throws IOException {
+        if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) {
+                    Path relative = from.relativize(file);
+                    Path target = to.resolve(relative.toString());
+                    Files.createDirectories(target.getParent());
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+                    switch (screen(target, redactor)) {
+                        case CLEAN -> log.note("artifact: " + relative + " (" + attrs.size() + " bytes)");
+                        case MASKED -> log.note("artifact: " + relative + " (" + attrs.size()
+                                + " bytes): a secret of the controller was withheld from it (masked)");
+                        case WITHHELD -> log.note("artifact: " + relative + " not published: it holds a secret of"
+                                + " the controller");
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     static Verdict screen(Path copy, Redactor redactor) throws IOException {

@@ -1,7 +1,9 @@
 package io.cattlepi.ci.build.run;
 
 import io.cattlepi.ci.sandbox.BuildCell;
+import io.cattlepi.ci.secret.Redactor;
 import io.cattlepi.ci.worker.Worker;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +21,20 @@ public final class BuildEnvironment {
     private BuildEnvironment() {
     }
 
-    /** The environment of git and of every step. */
-    public static Map<String, String> of(Map<String, String> controllerEnv, BuildCell cell, Worker pi, String user) {
+    /**
+     * The environment of git and of every step.
+     *
+     * @param passthrough more of the controller's variables to pass (proxies, package mirrors);
+     *                    a value holding a secret of the config is never passed
+     */
+    public static Map<String, String> of(Map<String, String> controllerEnv, BuildCell cell, Worker pi, String user,
+                                         List<String> passthrough, Redactor redactor) {
         Map<String, String> env = new LinkedHashMap<>();
-        for (String name : ALLOWED) {
+        List<String> names = new ArrayList<>(ALLOWED);
+        names.addAll(passthrough);
+        for (String name : names) {
             String v = controllerEnv.get(name);
-            if (v != null) {
+            if (v != null && !redactor.reveals(v)) {
                 env.put(name, v);
             }
         }

@@ -15,7 +15,7 @@ import java.time.Clock;
  * progress. Any configured secret that shows up in a line, in any form the redactor knows, is
  * masked before it is written.
  */
-public final class BuildLog implements AutoCloseable {
+public final class BuildLog implements StepOutput, AutoCloseable {
     private final Clock clock;
     private final BufferedWriter out;
     private final Redactor redactor;
@@ -32,9 +32,13 @@ public final class BuildLog implements AutoCloseable {
         line("ci", text);
     }
 
-    /** One line from {@code source} ("out", "err", "git", "ci"). */
+    /**
+     * One line from {@code source} ("out", "err", "git", "ci"). Control characters are written as
+     * escapes: a ref or file name with a newline in it cannot forge a line of the controller's.
+     */
+    @Override
     public synchronized void line(String source, String text) {
-        String masked = redactor.redact(text);
+        String masked = LogText.escape(redactor.redact(text));
         try {
             out.write(clock.instant().toString());
             out.write(' ');

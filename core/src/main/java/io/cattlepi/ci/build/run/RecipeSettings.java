@@ -1,9 +1,11 @@
 package io.cattlepi.ci.build.run;
 
+import io.cattlepi.ci.fleet.hostkey.HostKeyMode;
 import io.cattlepi.ci.secret.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,11 +23,40 @@ import java.util.Objects;
  * @param masked         secrets that must never appear in a log (masked if they do)
  * @param autobuildSteps the weekly release build's commands (the Pi back on stock between them)
  * @param autobuildTimeout for all autobuild steps together (the seed's 10800 s)
+ * @param checks         how a step's success is judged and how the build's SSH checks host keys
  */
 public record RecipeSettings(List<List<String>> steps, Duration jobTimeout, Duration checkoutWindow,
                              Duration checkoutEvery, Duration gitTimeout, Duration killGrace, Secret piKey,
                              String sshUser, Path workRoot, List<Secret> masked, List<List<String>> autobuildSteps,
-                             Duration autobuildTimeout) {
+                             Duration autobuildTimeout, Checks checks) {
+    /**
+     * @param rules          result rules by repository ({@code owner/name}, or {@code *} for the others)
+     * @param hostKeys       the rack's host-key policy, applied to the build's own SSH too
+     * @param hostKeyWatch   how often the build's Pi is looked at for a new boot (and key)
+     * @param maxLineBytes   longer output lines are cut in the log
+     * @param passthrough    variables passed from the controller's environment to builds (proxies, mirrors)
+     */
+    public record Checks(Map<String, ResultRules> rules, HostKeyMode hostKeys, Duration hostKeyWatch, int maxLineBytes,
+                         List<String> passthrough) {
+        public static final Duration DEFAULT_HOST_KEY_WATCH = Duration.ofSeconds(2);
+        public static final String ANY_REPOSITORY = "*";
+
+        public Checks {
+            rules = Map.copyOf(rules);
+            passthrough = List.copyOf(passthrough);
+        }
+
+        public static Checks defaults(HostKeyMode hostKeys) {
+            return new Checks(Map.of(), hostKeys, DEFAULT_HOST_KEY_WATCH, StepRunner.DEFAULT_MAX_LINE_BYTES, List.of());
+        }
+
+        /** The rules for a repository's builds: its own, else the operator's for all, else the defaults. */
+        public ResultRules rulesFor(String repository) {
+            ResultRules own = repository == null ? null : rules.get(repository.toLowerCase(java.util.Locale.ROOT));
+            return own != null ? own : rules.getOrDefault(ANY_REPOSITORY, ResultRules.defaults());
+        }
+    }
+
     /** The seed's recipe. */
     public static final List<List<String>> DEFAULT_STEPS = List.of(List.of("make", "test_noop"),
             List.of("make", "raspbian_cattlepi"));
@@ -51,5 +82,6 @@ public record RecipeSettings(List<List<String>> steps, Duration jobTimeout, Dura
         autobuildSteps = autobuildSteps == null || autobuildSteps.isEmpty() ? steps
                 : autobuildSteps.stream().map(List::copyOf).toList();
         autobuildTimeout = autobuildTimeout == null ? jobTimeout : autobuildTimeout;
+        checks = checks == null ? Checks.defaults(HostKeyMode.PER_BOOT) : checks;
     }
 }

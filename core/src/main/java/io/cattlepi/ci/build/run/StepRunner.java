@@ -1,11 +1,8 @@
 package io.cattlepi.ci.build.run;
 
 import io.cattlepi.ci.crash.CrashPoint;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,18 +20,27 @@ import java.util.function.BooleanSupplier;
  * not outlive the build.
  */
 public final class StepRunner {
+    /** Longer output lines are cut (with a marker) before they reach the log: a bound per line, not per heap. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 16 * 1024;
+
     private final Clock clock;
     private final Duration killGrace;
+    private final BoundedLines lines;
 
     public StepRunner(Clock clock, Duration killGrace) {
+        this(clock, killGrace, DEFAULT_MAX_LINE_BYTES);
+    }
+
+    public StepRunner(Clock clock, Duration killGrace, int maxLineBytes) {
         this.clock = clock;
         this.killGrace = killGrace;
+        this.lines = new BoundedLines(maxLineBytes);
     }
 
     /**
      * @param cancelled polled while waiting; true stops the process tree
      */
-    public StepResult run(List<String> argv, Path dir, Map<String, String> env, Duration timeout, BuildLog log,
+    public StepResult run(List<String> argv, Path dir, Map<String, String> env, Duration timeout, StepOutput log,
                           String source, BooleanSupplier cancelled) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
         pb.environment().clear();
@@ -93,13 +99,10 @@ public final class StepRunner {
         p.waitFor(killGrace.toMillis() + 1000, TimeUnit.MILLISECONDS);
     }
 
-    private static void pump(InputStream in, BuildLog log, String source, CountDownLatch done) {
+    private void pump(InputStream in, StepOutput log, String source, CountDownLatch done) {
         Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    log.line(source, line);
-                }
+            try (in) {
+                lines.read(in, line -> log.line(source, line));
             } catch (IOException e) {
                 // the process is gone; nothing more to read
             } finally {

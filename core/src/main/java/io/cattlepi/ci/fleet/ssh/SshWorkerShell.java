@@ -21,6 +21,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.core.CoreModuleProperties;
 
 /**
@@ -33,6 +34,7 @@ public final class SshWorkerShell implements WorkerShell, AutoCloseable {
     private static final class Attempt {
         final Worker worker;
         volatile String presented;
+        volatile PublicKey key;
         volatile HostKeyPolicy.Verdict verdict;
 
         Attempt(Worker worker) {
@@ -63,6 +65,7 @@ public final class SshWorkerShell implements WorkerShell, AutoCloseable {
         Attempt attempt = session.getConnectionContext().getAttribute(ATTEMPT);
         String fingerprint = KeyUtils.getFingerPrint(key);
         attempt.presented = fingerprint;
+        attempt.key = key;
         attempt.verdict = policy.verify(attempt.worker, fingerprint);
         return attempt.verdict.accepted();
     }
@@ -94,7 +97,7 @@ public final class SshWorkerShell implements WorkerShell, AutoCloseable {
             throw new ShellException(Kind.AUTH_FAILED, describe(worker) + " refused our key for user " + user + ": "
                     + rootMessage(e), attempt.presented, e);
         }
-        return new MinaSession(worker, session, attempt.presented);
+        return new MinaSession(worker, session, attempt.presented, PublicKeyEntry.toString(attempt.key));
     }
 
     private static String describe(Worker w) {
@@ -121,16 +124,23 @@ public final class SshWorkerShell implements WorkerShell, AutoCloseable {
         private final Worker worker;
         private final ClientSession session;
         private final String hostKey;
+        private final String hostKeyEntry;
 
-        MinaSession(Worker worker, ClientSession session, String hostKey) {
+        MinaSession(Worker worker, ClientSession session, String hostKey, String hostKeyEntry) {
             this.worker = worker;
             this.session = session;
             this.hostKey = hostKey;
+            this.hostKeyEntry = hostKeyEntry;
         }
 
         @Override
         public String hostKey() {
             return hostKey;
+        }
+
+        @Override
+        public String hostKeyEntry() {
+            return hostKeyEntry;
         }
 
         @Override

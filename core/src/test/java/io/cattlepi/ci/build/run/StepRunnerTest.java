@@ -131,6 +131,20 @@ class StepRunnerTest {
         assertEquals(2, sleeps.get());
     }
 
+    @Test
+    void aHundredMegabyteLineIsCutAtTheBoundAndTheRestCounted() throws Exception {
+        StepRunner bounded = new StepRunner(Clock.systemUTC(), Duration.ofSeconds(2), 1024);
+        try (BuildLog log = log()) {
+            StepResult r = bounded.run(List.of("sh", "-c", "head -c 100000000 /dev/zero | tr '\\0' x; echo; echo after"),
+                    dir, ENV, Duration.ofSeconds(120), log, "out", () -> false);
+            assertTrue(r.ok());
+        }
+        List<String> lines = Files.readAllLines(dir.resolve("build.log"));
+        String cut = lines.stream().filter(l -> l.contains("line cut")).findFirst().orElseThrow();
+        assertTrue(cut.endsWith("xxx […line cut: " + (100_000_000 - 1024) + " more bytes]"), cut.substring(cut.length() - 80));
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith("out | after")), "the stream goes on after it");
+    }
+
     private static final class MutableClock extends Clock {
         private java.time.Instant now = java.time.Instant.parse("2026-11-25T00:00:00Z");
 

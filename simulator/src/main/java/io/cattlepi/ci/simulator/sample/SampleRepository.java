@@ -28,6 +28,14 @@ public final class SampleRepository {
     public static final String SLOW = "SLOW";
     public static final String THIEF = "THIEF";
     public static final String HOG = "HOG";
+    /** Fills the workspace's file system (the controller's disk, not the commit's fault). */
+    public static final String FILL = "FILL";
+    /** Use the Ansible recipe laid out as CattlePi's (runner through tee: make always exits 0). */
+    public static final String ANSIBLE = "ANSIBLE";
+    /** With ANSIBLE: a task of the playbook fails. */
+    public static final String ANSIBLE_FAIL = "ANSIBLE_FAIL";
+    /** With ANSIBLE: the inventory points at an address where no Pi answers. */
+    public static final String ANSIBLE_BAD_HOST = "ANSIBLE_BAD_HOST";
     private static final Duration GIT_TIMEOUT = Duration.ofSeconds(60);
 
     /** A pull request's refs as GitHub has them. */
@@ -56,10 +64,17 @@ public final class SampleRepository {
         Files.createDirectories(r.work);
         r.git(r.bare, "init", "--quiet", "--bare", "--initial-branch=master");
         r.git(r.work, "init", "--quiet", "--initial-branch=master");
-        r.write(Map.of("Makefile", resource("Makefile"), "recipe.sh", resource("recipe.sh"), "thief.sh", resource("thief.sh"),
-                "tools/autobuild/build_and_publish.sh", resource("build_and_publish.sh"),
-                "README.md", "# " + repository + "\n\nA sample CattlePi repository for cattlepi-ci's demo and tests.\n"));
-        for (String script : new String[] {"recipe.sh", "thief.sh", "tools/autobuild/build_and_publish.sh"}) {
+        r.write(Map.ofEntries(Map.entry("Makefile", resource("Makefile")), Map.entry("recipe.sh", resource("recipe.sh")),
+                Map.entry("thief.sh", resource("thief.sh")), Map.entry("bin/myenv.sh", resource("ansible/myenv.sh")),
+                Map.entry("tools/util/recipe_runner.sh", resource("ansible/recipe_runner.sh")),
+                Map.entry("ansible.cfg", resource("ansible/ansible.cfg")),
+                Map.entry("recipes/test_noop/playbook.yml", resource("ansible/test_noop.yml")),
+                Map.entry("recipes/raspbian_cattlepi/playbook.yml", resource("ansible/raspbian_cattlepi.yml")),
+                Map.entry("roles/reboot_and_wait/tasks/main.yml", resource("ansible/reboot_and_wait.yml")),
+                Map.entry("tools/autobuild/build_and_publish.sh", resource("build_and_publish.sh")),
+                Map.entry("README.md", "# " + repository + "\n\nA sample CattlePi repository for cattlepi-ci's demo and tests.\n")));
+        for (String script : new String[] {"recipe.sh", "thief.sh", "bin/myenv.sh", "tools/util/recipe_runner.sh",
+                "tools/autobuild/build_and_publish.sh"}) {
             Files.setPosixFilePermissions(r.work.resolve(script), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         r.git(r.work, "add", "--all");

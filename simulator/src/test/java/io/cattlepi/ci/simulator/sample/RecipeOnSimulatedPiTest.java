@@ -11,6 +11,11 @@ import io.cattlepi.ci.build.Lease;
 import io.cattlepi.ci.build.WorkOutcome;
 import io.cattlepi.ci.build.run.RecipeSettings;
 import io.cattlepi.ci.build.run.RecipeWork;
+import io.cattlepi.ci.fleet.FleetSettings;
+import io.cattlepi.ci.fleet.hostkey.HostKeyMode;
+import io.cattlepi.ci.fleet.ssh.SshKeys;
+import io.cattlepi.ci.rack.RackAccess;
+import io.cattlepi.ci.rack.RackSettings;
 import io.cattlepi.ci.retry.Sleeper;
 import io.cattlepi.ci.sandbox.Sandbox;
 import io.cattlepi.ci.sandbox.SandboxKind;
@@ -19,7 +24,11 @@ import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.RackFixture;
 import io.cattlepi.ci.simulator.pi.SimulatedPi;
+import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.worker.RackMember;
 import io.cattlepi.ci.worker.Worker;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,6 +55,8 @@ class RecipeOnSimulatedPiTest {
     static Path dir;
     private static SampleRepository repo;
     private static Sandbox sandbox;
+    private static Store store;
+    private static RackAccess access;
 
     @BeforeAll
     static void start() throws Exception {
@@ -54,19 +65,26 @@ class RecipeOnSimulatedPiTest {
         assertTrue(pi.awaitState(SimulatedPi.State.STOCK, T));
         repo = SampleRepository.create(dir.resolve("git"), "cattlepi/cattlepi");
         sandbox = Sandbox.start(new SandboxSettings(SandboxKind.BUBBLEWRAP, 256, 1024 * SandboxSettings.MIB, List.of()));
+        store = Store.open(dir.resolve("rack.db"), Clock.systemUTC());
+        access = RackAccess.open(new RackSettings(List.of(new RackMember(pi.name(), pi.host(), pi.port(), pi.mac())), "pi",
+                SshKeys.parse(rack.privateKeyText().getBytes(StandardCharsets.US_ASCII), "test key"),
+                rack.publicKeyLine(), HostKeyMode.PER_BOOT, URI.create(rack.api().url()), new Secret(RackFixture.API_KEY),
+                null, "default", Duration.ofSeconds(5), FleetSettings.DEFAULTS), store);
     }
 
     @AfterAll
     static void stop() {
+        access.close();
+        store.close();
         rack.close();
     }
 
     private static WorkOutcome build(String id, String sha, List<List<String>> steps) throws Exception {
         RecipeSettings settings = new RecipeSettings(steps, Duration.ofMinutes(2), Duration.ofSeconds(5),
                 Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(2), new Secret(rack.privateKeyText()), "pi",
-                dir.resolve("work"), List.of(new Secret(SECRET)), null, null);
+                dir.resolve("work"), List.of(new Secret(SECRET)), null, null, null);
         Map<String, String> env = Map.of("PATH", System.getenv("PATH"), "AWS_SECRET_ACCESS_KEY", SECRET);
-        RecipeWork work = new RecipeWork(settings, sandbox, Clock.systemUTC(), Sleeper.SYSTEM, env, null);
+        RecipeWork work = new RecipeWork(settings, sandbox, Clock.systemUTC(), Sleeper.SYSTEM, env, access.watch());
         Build b = Build.queued(id, "cattlepi/cattlepi", sha, "refs/pull/1/head", 1, repo.url(), "pull_request", null,
                 null, null, Instant.now());
         Worker w = Worker.discovered(pi.name(), pi.host(), pi.port(), pi.mac(), Instant.now());
