@@ -194,9 +194,6 @@ public final class Finisher {
     }
 
     private void note(String buildId, String kind, String detail) {
-        store.write(tx -> {
-            tx.append(Event.BUILD, buildId, kind, detail);
-            return null;
-        });
+        store.note(Event.BUILD, buildId, kind, detail);
     }
 }

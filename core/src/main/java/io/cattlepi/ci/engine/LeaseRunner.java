@@ -125,6 +125,10 @@ public final class LeaseRunner {
         } catch (IOException | RuntimeException e) {
             log.error("build {} failed in the controller", id, e);
             outcome = WorkOutcome.error("controller error: " + e.getMessage());
+        } catch (InterruptedException e) {
+            // The controller is stopping: the build is re-run after the restart (Reconciler).
+            Thread.currentThread().interrupt();
+            outcome = WorkOutcome.error("interrupted: the controller is stopping");
         } catch (Exception e) {
             outcome = WorkOutcome.error("controller error: " + e.getMessage());
         } finally {
@@ -156,11 +160,9 @@ public final class LeaseRunner {
             metrics.buildDuration().observe(seconds(Duration.between(finished.startedAt(), finished.finishedAt())));
         }
         log.info("build {} on {}: {} ({})", id, lease.worker().id(), end.result().wireName(), end.description());
-        drifted("after build " + id).ifPresent(fields -> store.write(tx -> {
-            tx.append(Event.BUILD, id, "workers-config-drift", "the workers' CattlePi config changed while this build"
-                    + " ran (" + fields + "); it was put back and the ready Pis reset");
-            return null;
-        }));
+        drifted("after build " + id).ifPresent(fields -> store.note(Event.BUILD, id, "workers-config-drift",
+                "the workers' CattlePi config changed while this build ran (" + fields
+                        + "); it was put back and the ready Pis reset"));
         fleet.leaseEnded(lease.worker().id(), end.piSuspect(), "build " + id + " ended: " + end.result().wireName());
         finisher.settleSoon(id, Duration.ZERO);
     }
@@ -210,10 +212,7 @@ public final class LeaseRunner {
             });
         } catch (ReportException e) {
             // The build goes on: a missing pending status is cosmetic, the final one is retried.
-            store.write(tx -> {
-                tx.append(Event.BUILD, b.id(), "status-failed", "pending status not posted: " + e.getMessage());
-                return null;
-            });
+            store.note(Event.BUILD, b.id(), "status-failed", "pending status not posted: " + e.getMessage());
         }
     }
 

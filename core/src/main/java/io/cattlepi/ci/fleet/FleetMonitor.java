@@ -304,10 +304,7 @@ public final class FleetMonitor implements AutoCloseable {
             pool.execute(() -> {
                 try {
                     reset.reset(w);
-                    store.write(tx -> {
-                        tx.append(Event.WORKER, w.id(), "reset", "restore_cattlepi.sh started");
-                        return null;
-                    });
+                    store.note(Event.WORKER, w.id(), "reset", "restore_cattlepi.sh started");
                 } catch (Exception e) {
                     resetFailed(w.id(), e);
                 } finally {

@@ -83,11 +83,8 @@ public final class RackAccess implements AutoCloseable {
     }
 
     private void drifted(Store store, String fields) {
-        store.write(tx -> {
-            tx.append(Event.RACK, APPROVED_CONFIG, "drift", "the workers' config changed behind the controller's back ("
-                    + fields + "); put back, ready Pis reset");
-            return null;
-        });
+        store.note(Event.RACK, APPROVED_CONFIG, "drift", "the workers' config changed behind the controller's back ("
+                + fields + "); put back, ready Pis reset");
         driftListener.accept(fields);
     }
 

@@ -107,6 +107,14 @@ public final class Store implements AutoCloseable {
     }
 
     /** Runs {@code work} against a consistent read-only snapshot. */
+    /** Appends one event in a transaction of its own (a note in a build's or a Pi's history). */
+    public void note(String subjectKind, String subjectId, String kind, String detail) {
+        write(tx -> {
+            tx.append(subjectKind, subjectId, kind, detail);
+            return null;
+        });
+    }
+
     public <T> T read(Work<T> work) {
         readLock.lock();
         try {
