@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.jenkins.plugins.casc.misc.junit.jupiter.AbstractRoundTripTest;
+import io.jenkins.plugins.cattlepi.cloud.PiCloud;
+import io.jenkins.plugins.cattlepi.cloud.PiMachine;
+import io.jenkins.plugins.cattlepi.config.CattlePiConfiguration;
 import org.jvnet.hudson.test.JenkinsRule;
 
 /** The cloud and the global configuration load from YAML, export, and load again the same after a restart. */

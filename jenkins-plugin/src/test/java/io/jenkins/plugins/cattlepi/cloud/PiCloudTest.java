@@ -1,0 +1,81 @@
+package io.jenkins.plugins.cattlepi.cloud;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import hudson.model.FreeStyleBuild;
+import hudson.model.FreeStyleProject;
+import hudson.model.labels.LabelAtom;
+import hudson.tasks.Shell;
+import io.cattlepi.ci.fleet.WorkerState;
+import io.jenkins.plugins.cattlepi.TestRack;
+import io.jenkins.plugins.cattlepi.agent.PiNode;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/** The Pi cloud against a simulated rack: one-shot nodes, BUILDER_NODE, reset after use, the lease step. */
+@WithJenkins
+class PiCloudTest {
+    private JenkinsRule j;
+    private TestRack rack;
+
+    @BeforeEach
+    void rack(JenkinsRule j) throws Exception {
+        this.j = j;
+        rack = TestRack.start(j, 2);
+    }
+
+    @AfterEach
+    void stop() {
+        rack.close();
+    }
+
+    @Test
+    void aJobOnThePiLabelGetsAOneShotNodeAndThePiIsResetAfterwards() throws Exception {
+        FreeStyleProject job = j.createFreeStyleProject("recipe");
+        job.setAssignedLabel(new LabelAtom("cattlepi"));
+        job.getBuildersList().add(new Shell("echo \"device under build: $BUILDER_NODE:$BUILDER_PORT as $BUILDER_USER\""));
+        FreeStyleBuild build = j.buildAndAssertSuccess(job);
+
+        String host = rack.fixture.rack().pis().get(0).host();
+        j.assertLogContains("device under build: " + host + ":", build);
+        String node = build.getBuiltOnStr();
+        assertTrue(node.startsWith("rack-"), node);
+        rack.await("the one-shot node is gone", () -> j.jenkins.getNode(node) == null);
+        rack.await("its Pi was reset and is ready again", () -> rack.ready() == 2);
+        assertTrue(rack.workers().stream().allMatch(w -> w.health().resets() >= 2
+                || w.state() == WorkerState.READY), "the used Pi went through another reset");
+    }
+
+    @Test
+    void neverMoreNodesThanReadyPis() throws Exception {
+        FreeStyleProject job = j.createFreeStyleProject("slow");
+        job.setAssignedLabel(new LabelAtom("cattlepi"));
+        job.setConcurrentBuild(true);
+        job.getBuildersList().add(new Shell("sleep 3"));
+        for (int i = 0; i < 4; i++) {
+            job.scheduleBuild2(0);
+        }
+        rack.await("two Pi nodes", () -> j.jenkins.getNodes().stream().filter(n -> n instanceof PiNode).count() == 2);
+        assertEquals(2, j.jenkins.getNodes().stream().filter(n -> n instanceof PiNode).count());
+        j.waitUntilNoActivity();
+        assertEquals(4, job.getBuilds().size());
+    }
+
+    @Test
+    void withCattlePiLeasesAPiForTheBlockOnAnyAgent() throws Exception {
+        WorkflowJob job = j.createProject(WorkflowJob.class, "lease");
+        job.setDefinition(new CpsFlowDefinition(
+                "node { withCattlePi('cattlepi') { sh 'echo leased $BUILDER_NODE' } }", true));
+        WorkflowRun run = j.buildAndAssertSuccess(job);
+        j.assertLogContains("withCattlePi: leased Pi", run);
+        j.assertLogContains("leased " + rack.fixture.rack().pis().get(0).host(), run);
+        rack.await("the Pi is back", () -> rack.ready() == 2);
+    }
+}
