@@ -47,38 +47,46 @@ public class CattlePiPublishStep extends Step {
         this.name = Util.fixEmptyAndTrim(name);
     }
 
+    /** A static class holding only the name, as for {@code cattlepiStatus}: it is saved with the program. */
     @Override
     public StepExecution start(StepContext context) {
-        return new SynchronousNonBlockingStepExecution<String>(context) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected String run() throws Exception {
-                return publish(getContext());
-            }
-        };
+        return new Execution(context, name);
     }
 
-    private String publish(StepContext ctx) throws Exception {
-        Run<?, ?> run = ctx.get(Run.class);
-        String id = name != null ? name
-                : ("jenkins-" + run.getParent().getFullName() + "-" + run.getNumber()).replaceAll("[^A-Za-z0-9_.-]", "-");
-        if (!NAME.matcher(id).matches()) {
-            throw new AbortException("cattlepiPublish: name \"" + id + "\" must be letters, digits, '.', '_' or '-'");
+    /** Copies the run's files and uploads them off the CPS thread. */
+    static final class Execution extends SynchronousNonBlockingStepExecution<String> {
+        private static final long serialVersionUID = 1L;
+
+        private final String name;
+
+        Execution(StepContext context, String name) {
+            super(context);
+            this.name = name;
         }
-        S3Settings s3 = CattlePiConfiguration.get().s3();
-        if (s3 == null) {
-            throw new AbortException("cattlepiPublish: no S3 bucket in the CattlePi CI configuration");
-        }
-        Path folder = Jenkins.get().getRootDir().toPath().resolve("cattlepi").resolve("publish").resolve(id);
-        try (S3ArtifactStore store = S3ArtifactStore.open(s3)) {
-            RunFiles.copy(run, folder);
-            String url = new BuildPublisher(store).publish(id, folder, Map.of("job", run.getParent().getFullName(),
-                    "run", "#" + run.getNumber()));
-            ctx.get(TaskListener.class).getLogger().println("cattlepiPublish: " + url);
-            return url;
-        } finally {
-            Util.deleteRecursive(folder.toFile());
+
+        @Override
+        protected String run() throws Exception {
+            StepContext ctx = getContext();
+            Run<?, ?> run = ctx.get(Run.class);
+            String id = name != null ? name
+                    : ("jenkins-" + run.getParent().getFullName() + "-" + run.getNumber()).replaceAll("[^A-Za-z0-9_.-]", "-");
+            if (!NAME.matcher(id).matches()) {
+                throw new AbortException("cattlepiPublish: name \"" + id + "\" must be letters, digits, '.', '_' or '-'");
+            }
+            S3Settings s3 = CattlePiConfiguration.get().s3();
+            if (s3 == null) {
+                throw new AbortException("cattlepiPublish: no S3 bucket in the CattlePi CI configuration");
+            }
+            Path folder = Jenkins.get().getRootDir().toPath().resolve("cattlepi").resolve("publish").resolve(id);
+            try (S3ArtifactStore store = S3ArtifactStore.open(s3)) {
+                RunFiles.copy(run, folder);
+                String url = new BuildPublisher(store).publish(id, folder, Map.of("job", run.getParent().getFullName(),
+                        "run", "#" + run.getNumber()));
+                ctx.get(TaskListener.class).getLogger().println("cattlepiPublish: " + url);
+                return url;
+            } finally {
+                Util.deleteRecursive(folder.toFile());
+            }
         }
     }
 

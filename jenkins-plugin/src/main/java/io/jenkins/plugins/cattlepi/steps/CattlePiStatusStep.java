@@ -39,37 +39,60 @@ public class CattlePiStatusStep extends Step {
         this.state = state;
     }
 
+    /**
+     * Its execution is saved with the program when it goes async (workflow-cps
+     * CpsThreadGroup#saveProgram fails the build on a NotSerializableException), so it is a static
+     * class holding the step's values, never the step (a {@link Step} is not serializable).
+     */
     @Override
     public StepExecution start(StepContext context) {
-        return new SynchronousNonBlockingStepExecution<Void>(context) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected Void run() throws Exception {
-                post(getContext());
-                return null;
-            }
-        };
+        return new Execution(context, state, description, this.context, repository, sha, targetUrl);
     }
 
-    private void post(StepContext ctx) throws Exception {
-        EnvVars env = ctx.get(EnvVars.class);
-        Run<?, ?> run = ctx.get(Run.class);
-        CattlePiConfiguration config = CattlePiConfiguration.get();
-        String repo = first(repository, env.get("GIT_REPOSITORY"), config.firstRepository());
-        String commit = first(sha, env.get("GIT_SHA"), null);
-        if (commit == null || !BuildRequest.isSha(commit)) {
-            throw new AbortException("cattlepiStatus: sha \"" + commit + "\" is not a 40-hex commit id (set sha: or GIT_SHA)");
+    /** Posts the status off the CPS thread. */
+    static final class Execution extends SynchronousNonBlockingStepExecution<Void> {
+        private static final long serialVersionUID = 1L;
+
+        private final String state;
+        private final String description;
+        private final String statusContext;
+        private final String repository;
+        private final String sha;
+        private final String targetUrl;
+
+        Execution(StepContext context, String state, String description, String statusContext, String repository,
+                  String sha, String targetUrl) {
+            super(context);
+            this.state = state;
+            this.description = description;
+            this.statusContext = statusContext;
+            this.repository = repository;
+            this.sha = sha;
+            this.targetUrl = targetUrl;
         }
-        CommitStatus status;
-        try {
-            status = new CommitStatus(state, first(context, null, config.getStatusContext()), description,
-                    first(targetUrl, RunFiles.url(run), null));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new AbortException("cattlepiStatus: " + e.getMessage());
+
+        @Override
+        protected Void run() throws Exception {
+            StepContext ctx = getContext();
+            EnvVars env = ctx.get(EnvVars.class);
+            Run<?, ?> run = ctx.get(Run.class);
+            CattlePiConfiguration config = CattlePiConfiguration.get();
+            String repo = first(repository, env.get("GIT_REPOSITORY"), config.firstRepository());
+            String commit = first(sha, env.get("GIT_SHA"), null);
+            if (commit == null || !BuildRequest.isSha(commit)) {
+                throw new AbortException("cattlepiStatus: sha \"" + commit + "\" is not a 40-hex commit id (set sha: or GIT_SHA)");
+            }
+            CommitStatus status;
+            try {
+                status = new CommitStatus(state, first(statusContext, null, config.getStatusContext()), description,
+                        first(targetUrl, RunFiles.url(run), null));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new AbortException("cattlepiStatus: " + e.getMessage());
+            }
+            config.statuses().post(repo, commit, status);
+            ctx.get(TaskListener.class).getLogger().println("cattlepiStatus: " + state + " on " + repo + "@" + commit);
+            return null;
         }
-        config.statuses().post(repo, commit, status);
-        ctx.get(TaskListener.class).getLogger().println("cattlepiStatus: " + state + " on " + repo + "@" + commit);
     }
 
     private static String first(String a, String b, String c) {
