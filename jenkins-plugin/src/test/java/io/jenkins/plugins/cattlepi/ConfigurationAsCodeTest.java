@@ -20,7 +20,6 @@ class ConfigurationAsCodeTest extends AbstractRoundTripTest {
         assertEquals("pi-ssh", cloud.getSshCredentialsId());
         assertEquals("track", cloud.getHostKeyPolicy());
         assertEquals("http://cattlepi.example/images/raspbian_lite_latest.zip", cloud.getRaspbianLocation());
-        assertEquals("sudo -n -u pibuild", cloud.getAgentCommandPrefix());
         assertEquals(2, cloud.getMachines().size());
         PiMachine second = cloud.getMachines().get(1);
         assertEquals("pi-2", second.getName());

@@ -1,8 +1,8 @@
 package io.jenkins.plugins.cattlepi.agent;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
 import hudson.Extension;
-import hudson.Util;
 import hudson.model.Descriptor;
 import hudson.model.Slave;
 import hudson.model.TaskListener;
@@ -14,30 +14,30 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import org.kohsuke.stapler.DataBoundConstructor;
 
 /**
- * Runs the node's agent as a process on the controller's host, talking over its stdin/stdout.
+ * Runs a Pi node's agent as a process on the controller's host, talking over its stdin/stdout.
  * The CattlePi recipe reboots the Pi mid-build, which would cut an agent running on the Pi; here
- * the Pi is only the device under build, reached as {@code BUILDER_NODE}. The process starts with
- * an empty environment (PATH, LANG and a private HOME only), so the controller's own variables
- * (cloud keys and the like) never reach pull-request code; a command prefix such as
- * {@code sudo -n -u pibuild} runs it as another user.
+ * the Pi is only the device under build, reached as {@code BUILDER_NODE}. What the process is
+ * ({@link AgentCommand}) is decided in one place.
+ *
+ * <p>Nothing configures it: the cloud gives it to each Pi node it makes, it has no form and no
+ * {@code @DataBoundConstructor}, its descriptor is hidden outside Pi nodes ({@link PiNodesOnly}),
+ * and it refuses to start the agent of any other node. A launcher that runs a process on the
+ * controller is a way to run code there for whoever may configure agents.
  */
 public class ControllerSideLauncher extends ComputerLauncher {
-    private final String commandPrefix;
+    /**
+     * Dropped: a command prefix (e.g. {@code sudo -n -u pibuild}) could not work, since the Jenkins
+     * user creates the agent folder and {@code agent.jar}, and it let anyone who may configure agents
+     * run any command on the controller. Transient, so a launcher saved with it (on an ordinary agent,
+     * which it now refuses to launch) still loads: XStream2 reads transient fields
+     * (hudson.util.RobustReflectionConverter#fieldDefinedInClass) and never writes them.
+     */
+    @Deprecated
+    private transient String commandPrefix;
 
-    @DataBoundConstructor
-    public ControllerSideLauncher(String commandPrefix) {
-        this.commandPrefix = Util.fixEmptyAndTrim(commandPrefix);
-    }
-
-    public String getCommandPrefix() {
-        return commandPrefix;
+    public ControllerSideLauncher() {
     }
 
     @Override
@@ -46,27 +46,20 @@ public class ControllerSideLauncher extends ComputerLauncher {
         if (node == null) {
             throw new IOException("node of " + computer.getName() + " is gone");
         }
+        if (!(node instanceof PiNode)) {
+            throw new AbortException("The CattlePi controller-side launcher only launches CattlePi Pi nodes, not "
+                    + node.getNodeName() + ": choose another launch method for it");
+        }
         Path workDir = Path.of(node.getRemoteFS());
         Files.createDirectories(workDir);
         Path jar = workDir.resolve("agent.jar");
         try (InputStream in = new Slave.JnlpJar("agent.jar").getURL().openStream()) {
             Files.copy(in, jar, StandardCopyOption.REPLACE_EXISTING);
         }
-        List<String> command = new ArrayList<>();
-        if (commandPrefix != null) {
-            command.addAll(Arrays.asList(commandPrefix.split("\\s+")));
-        }
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-jar", jar.toString(), "-workDir", workDir.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectError(workDir.resolve("agent.err").toFile());
-        Map<String, String> env = pb.environment();
-        String path = env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.clear();
-        env.put("PATH", path);
-        env.put("LANG", "C.UTF-8");
-        env.put("HOME", workDir.toString());
-        listener.getLogger().println("Starting the agent on the controller's host: " + String.join(" ", command));
+        AgentCommand agent = AgentCommand.forAgent(Path.of(System.getProperty("java.home")), jar, workDir,
+                System.getenv("PATH"));
+        ProcessBuilder pb = agent.processBuilder().redirectError(workDir.resolve("agent.err").toFile());
+        listener.getLogger().println("Starting the agent on the controller's host: " + String.join(" ", agent.command()));
         Process process = pb.start();
         computer.setChannel(process.getInputStream(), process.getOutputStream(), listener, new Channel.Listener() {
             @Override
@@ -81,7 +74,7 @@ public class ControllerSideLauncher extends ComputerLauncher {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Agent on the controller's host, the Pi as BUILDER_NODE";
+            return "CattlePi: agent on the controller's host, the Pi as BUILDER_NODE (Pi nodes only)";
         }
     }
 }

@@ -2,31 +2,33 @@ package io.jenkins.plugins.cattlepi.agent;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import hudson.model.Computer;
 import hudson.model.Descriptor;
 import hudson.model.Executor;
 import hudson.model.ExecutorListener;
 import hudson.model.Queue;
-import hudson.slaves.AbstractCloudComputer;
-import hudson.slaves.AbstractCloudSlave;
 import hudson.slaves.RetentionStrategy;
 import hudson.slaves.SlaveComputer;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.kohsuke.stapler.DataBoundConstructor;
 
 /**
- * Accepts one task, then terminates the node, which hands the Pi back for reset. A node that
- * never got its task is terminated after {@code idleMinutes}, so an unused Pi goes back too.
+ * A Pi node accepts one task, then it is terminated, which hands the Pi back for reset. A node
+ * that never got its task is terminated after {@code idleMinutes}, so an unused Pi goes back too.
+ *
+ * <p>Only for Pi nodes: the cloud sets it, it has no form, and its descriptor is hidden elsewhere
+ * ({@link PiNodesOnly}). Typed on {@link SlaveComputer}, not on cloud computers, because Jenkins
+ * calls {@code check} with whatever computer the node has (ComputerRetentionWork, raw types): an
+ * ordinary agent saved with it must neither fail nor be terminated.
  */
-public class OneShotRetention extends RetentionStrategy<AbstractCloudComputer<?>> implements ExecutorListener {
+public class OneShotRetention extends RetentionStrategy<SlaveComputer> implements ExecutorListener {
     private static final Logger LOG = Logger.getLogger(OneShotRetention.class.getName());
 
     private final int idleMinutes;
     private transient volatile boolean used;
     private transient volatile boolean terminating;
 
-    @DataBoundConstructor
     public OneShotRetention(int idleMinutes) {
         this.idleMinutes = Math.max(1, idleMinutes);
     }
@@ -36,7 +38,10 @@ public class OneShotRetention extends RetentionStrategy<AbstractCloudComputer<?>
     }
 
     @Override
-    public long check(@NonNull AbstractCloudComputer<?> c) {
+    public long check(@NonNull SlaveComputer c) {
+        if (!(c.getNode() instanceof PiNode)) {
+            return 1; // not a Pi node: nothing of this strategy applies to it
+        }
         long idleFor = System.currentTimeMillis() - c.getIdleStartMilliseconds();
         boolean neverUsed = c.isIdle() && !used && idleFor > TimeUnit.MINUTES.toMillis(idleMinutes);
         boolean deadOffline = c.isOffline() && !c.isConnecting() && idleFor > TimeUnit.MINUTES.toMillis(idleMinutes);
@@ -47,43 +52,51 @@ public class OneShotRetention extends RetentionStrategy<AbstractCloudComputer<?>
     }
 
     @Override
-    public void start(@NonNull AbstractCloudComputer<?> c) {
+    public void start(@NonNull SlaveComputer c) {
         c.connect(false);
     }
 
     @Override
-    public boolean isAcceptingTasks(AbstractCloudComputer<?> c) {
-        return !used;
+    public boolean isAcceptingTasks(SlaveComputer c) {
+        return !used || !(c.getNode() instanceof PiNode);
     }
 
     @Override
     public void taskAccepted(Executor executor, Queue.Task task) {
-        used = true;
-        if (executor.getOwner() instanceof SlaveComputer c) {
+        if (piComputer(executor) instanceof SlaveComputer c) {
+            used = true;
             c.setAcceptingTasks(false);
         }
     }
 
     @Override
     public void taskCompleted(Executor executor, Queue.Task task, long durationMS) {
-        terminate((AbstractCloudComputer<?>) executor.getOwner(), "its one task ended");
+        if (piComputer(executor) instanceof SlaveComputer c) {
+            terminate(c, "its one task ended");
+        }
     }
 
     @Override
     public void taskCompletedWithProblems(Executor executor, Queue.Task task, long durationMS, Throwable problems) {
-        terminate((AbstractCloudComputer<?>) executor.getOwner(), "its one task ended with problems");
+        if (piComputer(executor) instanceof SlaveComputer c) {
+            terminate(c, "its one task ended with problems");
+        }
+    }
+
+    private static Computer piComputer(Executor executor) {
+        Computer c = executor.getOwner();
+        return c instanceof SlaveComputer s && s.getNode() instanceof PiNode ? c : null;
     }
 
     /** Off the executor thread: termination removes the node the executor belongs to. */
-    private void terminate(AbstractCloudComputer<?> c, String why) {
+    private void terminate(SlaveComputer c, String why) {
         if (terminating) {
             return;
         }
         terminating = true;
         c.setAcceptingTasks(false);
-        hudson.model.Computer.threadPoolForRemoting.submit(() -> {
-            AbstractCloudSlave node = c.getNode();
-            if (node == null) {
+        Computer.threadPoolForRemoting.submit(() -> {
+            if (!(c.getNode() instanceof PiNode node)) {
                 return;
             }
             try {
@@ -103,7 +116,7 @@ public class OneShotRetention extends RetentionStrategy<AbstractCloudComputer<?>
         @NonNull
         @Override
         public String getDisplayName() {
-            return "One build, then reset the Pi";
+            return "CattlePi: one build, then reset the Pi (Pi nodes only)";
         }
     }
 }

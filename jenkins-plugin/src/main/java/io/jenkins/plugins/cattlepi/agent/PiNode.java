@@ -91,11 +91,4 @@ public class PiNode extends AbstractCloudSlave implements EphemeralNode {
             return false;
         }
     }
-
-    /** The node's computer; nothing beyond the cloud computer's own. */
-    public static final class PiComputer extends AbstractCloudComputer<PiNode> {
-        PiComputer(PiNode node) {
-            super(node);
-        }
-    }
 }

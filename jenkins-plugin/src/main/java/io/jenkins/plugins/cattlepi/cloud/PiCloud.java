@@ -65,7 +65,13 @@ public class PiCloud extends Cloud {
     private String raspbianLocation;
     private boolean agentOnPi;
     private String agentWorkDir;
-    private String agentCommandPrefix;
+    /**
+     * Dropped with the launcher's command prefix ({@code ControllerSideLauncher#commandPrefix} says why).
+     * Transient, so a cloud saved with it still loads (XStream2 reads transient fields,
+     * hudson.util.RobustReflectionConverter#fieldDefinedInClass); readResolve says it is ignored.
+     */
+    @Deprecated
+    private transient String agentCommandPrefix;
     private int idleMinutes = 10;
     private int failedResetStreak = 3;
 
@@ -94,6 +100,11 @@ public class PiCloud extends Cloud {
         }
         if (failedResetStreak < 1) {
             failedResetStreak = 3;
+        }
+        if (agentCommandPrefix != null) {
+            LOG.warning("Pi cloud " + name + ": its agent command prefix (" + agentCommandPrefix + ") is ignored; agents"
+                    + " run without one, and the next save drops it");
+            agentCommandPrefix = null;
         }
         return this;
     }
@@ -167,7 +178,7 @@ public class PiCloud extends Cloud {
             ssh.setSshHostKeyVerificationStrategy(new NonVerifyingKeyVerificationStrategy());
             return ssh;
         }
-        return new ControllerSideLauncher(agentCommandPrefix);
+        return new ControllerSideLauncher();
     }
 
     private String agentDir(String nodeName) {
@@ -306,15 +317,6 @@ public class PiCloud extends Cloud {
     @DataBoundSetter
     public void setAgentWorkDir(String agentWorkDir) {
         this.agentWorkDir = Util.fixEmptyAndTrim(agentWorkDir);
-    }
-
-    public String getAgentCommandPrefix() {
-        return agentCommandPrefix;
-    }
-
-    @DataBoundSetter
-    public void setAgentCommandPrefix(String agentCommandPrefix) {
-        this.agentCommandPrefix = Util.fixEmptyAndTrim(agentCommandPrefix);
     }
 
     public int getIdleMinutes() {

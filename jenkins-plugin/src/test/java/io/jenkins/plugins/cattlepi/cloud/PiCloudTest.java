@@ -1,21 +1,31 @@
 package io.jenkins.plugins.cattlepi.cloud;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import hudson.model.Computer;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import hudson.model.labels.LabelAtom;
+import hudson.model.queue.QueueTaskFuture;
 import hudson.tasks.Shell;
 import io.cattlepi.ci.fleet.WorkerState;
 import io.jenkins.plugins.cattlepi.TestRack;
 import io.jenkins.plugins.cattlepi.agent.PiNode;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.htmlunit.HttpMethod;
+import org.htmlunit.WebRequest;
+import org.htmlunit.html.HtmlPage;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
@@ -77,5 +87,27 @@ class PiCloudTest {
         j.assertLogContains("withCattlePi: leased Pi", run);
         j.assertLogContains("leased " + rack.fixture.rack().pis().get(0).host(), run);
         rack.await("the Pi is back", () -> rack.ready() == 2);
+    }
+
+    @Test
+    void aPiNodesConfigurePageIsReadOnly(@TempDir Path gate) throws Exception {
+        Path go = gate.resolve("go");
+        FreeStyleProject job = j.createFreeStyleProject("held");
+        job.setAssignedLabel(new LabelAtom("cattlepi"));
+        job.getBuildersList().add(new Shell("while [ ! -e '" + go + "' ]; do sleep 0.1; done"));
+        QueueTaskFuture<FreeStyleBuild> build = job.scheduleBuild2(0);
+        PiNode node = (PiNode) build.waitForStart().getBuiltOn();
+
+        assertFalse(node.toComputer().hasPermission(Computer.CONFIGURE), "nothing of a Pi node is the user's to change");
+        JenkinsRule.WebClient web = j.createWebClient();
+        HtmlPage page = web.getPage(node, "configure");
+        assertTrue(page.getElementsByName("Submit").isEmpty(), "no Save button");
+        WebRequest post = web.addCrumb(new WebRequest(new URL(j.getURL(), node.toComputer().getUrl() + "config.xml"),
+                HttpMethod.POST));
+        post.setRequestBody("<slave/>");
+        assertEquals(403, web.withThrowExceptionOnFailingStatusCode(false).getPage(post).getWebResponse().getStatusCode());
+
+        Files.createFile(go);
+        j.assertBuildStatusSuccess(build);
     }
 }

@@ -2,12 +2,16 @@ package io.jenkins.plugins.cattlepi.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import hudson.ExtensionList;
 import hudson.diagnosis.OldDataMonitor;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
+import hudson.model.Slave;
+import io.jenkins.plugins.cattlepi.agent.ControllerSideLauncher;
+import io.jenkins.plugins.cattlepi.agent.OneShotRetention;
 import io.jenkins.plugins.cattlepi.cloud.PiCloud;
 import io.jenkins.plugins.cattlepi.cloud.PiMachine;
 import io.jenkins.plugins.cattlepi.config.CattlePiConfiguration;
@@ -20,8 +24,9 @@ import org.jvnet.hudson.test.junit.jupiter.WithLocalData;
 
 /**
  * A Jenkins home saved by 0.1.0, when every class lived in {@code io.jenkins.plugins.cattlepi}
- * (the files under this test's resources): the cloud, the global configuration, the job's trigger
- * and a build's cause all load into the moved classes, and nothing is left as unreadable data.
+ * (the files under this test's resources): the cloud, the global configuration, an agent's launcher,
+ * the job's trigger and a build's cause all load into the moved classes, and nothing is left as
+ * unreadable data (the dropped command prefixes are transient fields).
  */
 @WithJenkins
 class MovedClassesTest {
@@ -55,10 +60,17 @@ class MovedClassesTest {
         assertEquals("b-0001", cause.getBuildId());
         assertEquals(QUEUE, cause.getQueueUrl());
 
+        // An agent saved with the launcher and its command prefix loads, and is not launched on the controller.
+        Slave oldAgent = (Slave) j.jenkins.getNode("old-agent");
+        assertInstanceOf(ControllerSideLauncher.class, oldAgent.getLauncher());
+        assertInstanceOf(OneShotRetention.class, oldAgent.getRetentionStrategy());
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of(oldAgent.getRemoteFS())), "never launched");
+
         OldDataMonitor unreadable = ExtensionList.lookupSingleton(OldDataMonitor.class);
         assertFalse(unreadable.getData().containsKey(j.jenkins), "config.xml loaded whole");
         assertFalse(unreadable.getData().containsKey(job), "the job loaded whole");
         assertFalse(unreadable.getData().containsKey(build), "the build loaded whole");
+        assertFalse(unreadable.getData().containsKey(oldAgent), "the agent loaded whole, its command prefix dropped");
     }
 
     @Test
