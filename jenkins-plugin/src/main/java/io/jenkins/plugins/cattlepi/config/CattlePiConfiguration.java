@@ -44,7 +44,9 @@ public class CattlePiConfiguration extends GlobalConfiguration {
     private static final String OLD_FILE = MovedClasses.OLD_PACKAGE + "CattlePiConfiguration.xml";
     private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
 
-    private String awsRegion = "us-east-1";
+    private static final String DEFAULT_REGION = "us-east-1";
+
+    private String awsRegion = DEFAULT_REGION;
     private String awsCredentialsId;
     private String sqsEndpoint;
     private String deadLetterQueueUrl;
@@ -188,7 +190,8 @@ public class CattlePiConfiguration extends GlobalConfiguration {
 
     @DataBoundSetter
     public void setAwsRegion(String awsRegion) {
-        this.awsRegion = Util.fixEmptyAndTrim(awsRegion);
+        // Empty means the default, as for the other fields with one: core's settings need a region.
+        this.awsRegion = Util.fixEmptyAndTrim(awsRegion) == null ? DEFAULT_REGION : awsRegion.trim();
         save();
     }
 
