@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import hudson.ExtensionList;
 import hudson.model.Computer;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import hudson.model.labels.LabelAtom;
+import hudson.model.queue.CauseOfBlockage;
 import hudson.model.queue.QueueTaskFuture;
+import hudson.slaves.Cloud;
+import hudson.slaves.CloudProvisioningListener;
 import hudson.tasks.Shell;
 import io.cattlepi.ci.fleet.WorkerState;
 import io.jenkins.plugins.cattlepi.TestRack;
@@ -16,6 +20,7 @@ import io.jenkins.plugins.cattlepi.agent.PiNode;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.htmlunit.HttpMethod;
 import org.htmlunit.WebRequest;
 import org.htmlunit.html.HtmlPage;
@@ -27,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.TestExtension;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /** The Pi cloud against a simulated rack: one-shot nodes, BUILDER_NODE, reset after use, the lease step. */
@@ -109,5 +115,42 @@ class PiCloudTest {
 
         Files.createFile(go);
         j.assertBuildStatusSuccess(build);
+    }
+
+    @Test
+    void aProvisioningListenersVetoKeepsPiNodesFromBeingMade() throws Exception {
+        Veto veto = ExtensionList.lookupSingleton(Veto.class);
+        veto.vetoing = true;
+        FreeStyleProject job = j.createFreeStyleProject("vetoed");
+        job.setAssignedLabel(new LabelAtom("cattlepi"));
+        QueueTaskFuture<FreeStyleBuild> build = job.scheduleBuild2(0);
+
+        rack.await("three provisioning passes asked the listener", () -> veto.asked.get() >= 3);
+        assertEquals(0, j.jenkins.getNodes().stream().filter(n -> n instanceof PiNode).count(), "no node while vetoed");
+        assertEquals(2, rack.ready(), "no Pi leased while vetoed");
+
+        veto.vetoing = false;
+        j.assertBuildStatusSuccess(build);
+    }
+
+    /** Vetoes Pi cloud provisioning while told to, as a quota or maintenance listener would. */
+    @TestExtension("aProvisioningListenersVetoKeepsPiNodesFromBeingMade")
+    public static class Veto extends CloudProvisioningListener {
+        final AtomicInteger asked = new AtomicInteger();
+        volatile boolean vetoing;
+
+        @Override
+        public CauseOfBlockage canProvision(Cloud cloud, Cloud.CloudState state, int numExecutors) {
+            if (!(cloud instanceof PiCloud)) {
+                return null;
+            }
+            asked.incrementAndGet();
+            return vetoing ? new CauseOfBlockage() {
+                @Override
+                public String getShortDescription() {
+                    return "the rack is closed for the test";
+                }
+            } : null;
+        }
     }
 }
