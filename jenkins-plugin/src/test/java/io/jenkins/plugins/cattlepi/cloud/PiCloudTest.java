@@ -8,19 +8,34 @@ import hudson.ExtensionList;
 import hudson.model.Computer;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
+import hudson.model.Label;
 import hudson.model.labels.LabelAtom;
 import hudson.model.queue.CauseOfBlockage;
 import hudson.model.queue.QueueTaskFuture;
 import hudson.slaves.Cloud;
 import hudson.slaves.CloudProvisioningListener;
+import hudson.slaves.NodeProvisioner;
 import hudson.tasks.Shell;
-import io.cattlepi.ci.fleet.WorkerState;
+import io.cattlepi.ci.fleet.PiLeases;
+import io.cattlepi.ci.fleet.Worker;
 import io.jenkins.plugins.cattlepi.TestRack;
 import io.jenkins.plugins.cattlepi.agent.PiNode;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import jenkins.model.Jenkins;
 import org.htmlunit.HttpMethod;
 import org.htmlunit.WebRequest;
 import org.htmlunit.html.HtmlPage;
@@ -54,19 +69,33 @@ class PiCloudTest {
 
     @Test
     void aJobOnThePiLabelGetsAOneShotNodeAndThePiIsResetAfterwards() throws Exception {
+        Map<String, Integer> resetsBefore = rack.workers().stream().collect(Collectors.toMap(Worker::id,
+                w -> w.health().resets()));
         FreeStyleProject job = j.createFreeStyleProject("recipe");
         job.setAssignedLabel(new LabelAtom("cattlepi"));
         job.getBuildersList().add(new Shell("echo \"device under build: $BUILDER_NODE:$BUILDER_PORT as $BUILDER_USER\""));
         FreeStyleBuild build = j.buildAndAssertSuccess(job);
 
-        String host = rack.fixture.rack().pis().get(0).host();
-        j.assertLogContains("device under build: " + host + ":", build);
+        Matcher device = Pattern.compile("device under build: ([^:]+):(\\d+) as pi").matcher(JenkinsRule.getLog(build));
+        assertTrue(device.find(), "the build saw its Pi");
+        Worker used = rack.workers().stream()
+                .filter(w -> w.host().equals(device.group(1)) && w.port() == Integer.parseInt(device.group(2)))
+                .findFirst().orElseThrow();
         String node = build.getBuiltOnStr();
         assertTrue(node.startsWith("rack-"), node);
         rack.await("the one-shot node is gone", () -> j.jenkins.getNode(node) == null);
-        rack.await("its Pi was reset and is ready again", () -> rack.ready() == 2);
-        assertTrue(rack.workers().stream().allMatch(w -> w.health().resets() >= 2
-                || w.state() == WorkerState.READY), "the used Pi went through another reset");
+        rack.await("the used Pi went through another reset", () -> resets(used.id()) > resetsBefore.get(used.id()));
+        rack.await("both Pis are ready again", () -> rack.ready() == 2);
+        assertEquals(resetsBefore.get(used.id()) + 1, resets(used.id()), "one reset for one build");
+        for (Worker other : rack.workers()) {
+            if (!other.id().equals(used.id())) {
+                assertEquals(resetsBefore.get(other.id()), other.health().resets(), "the unused Pi was left alone");
+            }
+        }
+    }
+
+    private int resets(String piId) {
+        return rack.workers().stream().filter(w -> w.id().equals(piId)).findFirst().orElseThrow().health().resets();
     }
 
     @Test
@@ -78,10 +107,60 @@ class PiCloudTest {
         for (int i = 0; i < 4; i++) {
             job.scheduleBuild2(0);
         }
-        rack.await("two Pi nodes", () -> j.jenkins.getNodes().stream().filter(n -> n instanceof PiNode).count() == 2);
-        assertEquals(2, j.jenkins.getNodes().stream().filter(n -> n instanceof PiNode).count());
+        rack.await("four builds", () -> job.getBuilds().size() == 4);
         j.waitUntilNoActivity();
-        assertEquals(4, job.getBuilds().size());
+
+        Bound bound = ExtensionList.lookupSingleton(Bound.class);
+        assertTrue(bound.passes.get() >= 2, "four one-shot builds on two Pis take two passes at least");
+        assertEquals(List.of(), bound.violations, "at every provisioning pass, each new node held its own ready Pi");
+        for (FreeStyleBuild b : job.getBuilds()) {
+            j.assertBuildStatusSuccess(b);
+        }
+    }
+
+    /** The cloud hands over its nodes already made (completed futures). */
+    private static Optional<PiNode> nodeOf(NodeProvisioner.PlannedNode p) {
+        try {
+            return p.future.isDone() ? Optional.of((PiNode) p.future.get()) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Checks the bound at every provisioning pass (core's strategy or ours): each node planned holds
+     * a Pi of its own, leased when it was ready, and none that another live Pi node holds.
+     */
+    @TestExtension("neverMoreNodesThanReadyPis")
+    public static class Bound extends CloudProvisioningListener {
+        final AtomicInteger passes = new AtomicInteger();
+        final List<String> violations = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onStarted(Cloud cloud, Label label, Collection<NodeProvisioner.PlannedNode> plannedNodes) {
+            if (!(cloud instanceof PiCloud pi) || plannedNodes.isEmpty()) {
+                return;
+            }
+            passes.incrementAndGet();
+            PiLeases leases = RackRuntimes.of(pi).leases();
+            Set<String> held = new HashSet<>();
+            for (hudson.model.Node n : Jenkins.get().getNodes()) {
+                if (n instanceof PiNode live) {
+                    leases.heldBy(live.holder()).ifPresent(w -> held.add(w.id()));
+                }
+            }
+            for (NodeProvisioner.PlannedNode p : plannedNodes) {
+                Optional<Worker> leased = nodeOf(p).flatMap(node -> leases.heldBy(node.holder()));
+                if (leased.isEmpty()) {
+                    violations.add(p.displayName + " was planned without a Pi");
+                } else if (!held.add(leased.get().id())) {
+                    violations.add(p.displayName + " was planned on " + leased.get().id() + ", which another node holds");
+                }
+            }
+        }
     }
 
     @Test
