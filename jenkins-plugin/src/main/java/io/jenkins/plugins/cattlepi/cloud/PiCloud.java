@@ -121,13 +121,12 @@ public class PiCloud extends Cloud {
     @Override
     public synchronized Collection<PlannedNode> provision(CloudState state, int excessWorkload) {
         Label label = state.getLabel();
-        Rack rack;
-        try {
-            rack = RackRuntimes.of(this);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Pi cloud " + name + " cannot start its rack: " + e.getMessage());
+        Optional<Rack> running = RackRuntimes.current(this);
+        if (running.isEmpty()) {
+            LOG.fine(() -> "Pi cloud " + name + ": its rack is starting; no node this pass");
             return List.of();
         }
+        Rack rack = running.get();
         Predicate<Worker> eligible = eligible(label);
         int wanted = Math.min(excessWorkload, rack.leases().ready(eligible));
         List<PlannedNode> planned = new ArrayList<>();

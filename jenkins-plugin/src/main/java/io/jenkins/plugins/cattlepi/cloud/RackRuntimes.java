@@ -3,12 +3,15 @@ package io.jenkins.plugins.cattlepi.cloud;
 import io.cattlepi.ci.rack.Rack;
 import io.cattlepi.ci.rack.RackSettings;
 import io.cattlepi.ci.store.Store;
+import io.jenkins.plugins.cattlepi.lifecycle.PluginThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
@@ -23,6 +26,8 @@ public final class RackRuntimes {
     public static final String HOLDERS = "jenkins:";
     private static final Logger LOG = Logger.getLogger(RackRuntimes.class.getName());
     private static final Map<String, Running> RUNNING = new ConcurrentHashMap<>();
+    private static final Set<String> STARTING = ConcurrentHashMap.newKeySet();
+    private static final ScheduledExecutorService STARTS = PluginThreads.serial("rack starts");
 
     private record Running(String fingerprint, Store store, Rack rack) {
     }
@@ -51,6 +56,31 @@ public final class RackRuntimes {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * The cloud's rack if it runs with the cloud's current settings; otherwise it is started on the
+     * plugin's thread and the caller gets none this time. For provisioning, which runs on Jenkins'
+     * shared Timer (NodeProvisioner.NodeProvisionerInvoker is a PeriodicWork), where opening a store
+     * and starting SSH clients does not belong; the next pass, seconds later, finds the rack running.
+     */
+    public static Optional<Rack> current(PiCloud cloud) {
+        Running now = RUNNING.get(cloud.name);
+        if (now != null && now.fingerprint().equals(cloud.rackFingerprint())) {
+            return Optional.of(now.rack());
+        }
+        if (STARTING.add(cloud.name)) {
+            STARTS.execute(() -> {
+                try {
+                    of(cloud);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Pi cloud " + cloud.name + " cannot start its rack: " + e.getMessage());
+                } finally {
+                    STARTING.remove(cloud.name);
+                }
+            });
+        }
+        return Optional.empty();
     }
 
     /** The cloud's rack if it is running (termination must not start one). */

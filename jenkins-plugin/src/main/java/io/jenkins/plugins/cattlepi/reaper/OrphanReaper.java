@@ -1,18 +1,16 @@
 package io.jenkins.plugins.cattlepi.reaper;
 
 import hudson.Extension;
+import hudson.model.AsyncPeriodicWork;
 import hudson.model.Node;
-import hudson.model.PeriodicWork;
 import hudson.model.Run;
-import hudson.security.ACL;
-import hudson.security.ACLContext;
+import hudson.model.TaskListener;
 import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.rack.Rack;
 import io.jenkins.plugins.cattlepi.agent.PiNode;
 import io.jenkins.plugins.cattlepi.cloud.PiCloud;
 import io.jenkins.plugins.cattlepi.cloud.RackRuntimes;
 import io.jenkins.plugins.cattlepi.steps.WithCattlePiStep;
-import io.jenkins.plugins.cattlepi.trigger.QueueDesks;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -22,15 +20,20 @@ import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 
 /**
- * Once a minute: gives back every Pi whose holder (a node, a {@code withCattlePi} block) is gone,
- * removes Pi nodes whose lease is gone, and checks handed-over SQS builds still have a queue item
- * or run. After a restart or a crash nothing stays leased and no node stays offline forever.
+ * Once a minute, reconciles each Pi cloud's leases with the holders Jenkins has, in both
+ * directions, so that after a restart or a crash nothing stays leased and no node stays offline
+ * forever. It starts racks and writes their stores, so it is asynchronous work on its own thread
+ * (PeriodicWork runs on the shared Timer and is meant for short tasks).
  */
 @Extension
-public class OrphanReaper extends PeriodicWork {
+public class OrphanReaper extends AsyncPeriodicWork {
     private static final Logger LOG = Logger.getLogger(OrphanReaper.class.getName());
-    /** A provisioned node joins Jenkins within seconds; a lease younger than this is never reaped. */
-    private static final Duration PROVISIONING_GRACE = Duration.ofMinutes(2);
+    /** A provisioned node joins Jenkins within seconds; a lease younger than this is never reaped. Tests shorten it. */
+    static Duration provisioningGrace = Duration.ofMinutes(2);
+
+    public OrphanReaper() {
+        super("CattlePi orphan reaper");
+    }
 
     @Override
     public long getRecurrencePeriod() {
@@ -38,17 +41,13 @@ public class OrphanReaper extends PeriodicWork {
     }
 
     @Override
-    protected void doRun() {
-        // As the system: the queue and the runs must be seen whatever their permissions.
-        try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
-            for (PiCloud cloud : Jenkins.get().clouds.getAll(PiCloud.class)) {
-                try {
-                    reap(cloud, RackRuntimes.of(cloud));
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "Pi cloud " + cloud.name + ": " + e.getMessage());
-                }
+    protected void execute(TaskListener listener) {
+        for (PiCloud cloud : Jenkins.get().clouds.getAll(PiCloud.class)) {
+            try {
+                reap(cloud, RackRuntimes.of(cloud));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Pi cloud " + cloud.name + ": " + e.getMessage());
             }
-            QueueDesks.get().reconcile();
         }
     }
 
@@ -56,24 +55,33 @@ public class OrphanReaper extends PeriodicWork {
         Set<String> alive = new HashSet<>();
         for (Node n : Jenkins.get().getNodes()) {
             if (n instanceof PiNode pi && pi.getCloudName().equals(cloud.name)) {
-                if (rack.leases().heldBy(pi.holder()).isEmpty() && (pi.toComputer() == null || pi.toComputer().isIdle())) {
-                    terminate(pi);
-                } else {
-                    alive.add(pi.holder());
-                }
+                alive.add(pi.holder());
             }
         }
         for (Worker w : rack.workers()) {
             String holder = w.buildId();
-            if (w.state().isLeased() && holder != null && WithCattlePiStep.isStepHolder(holder)
-                    && stepRunning(holder)) {
+            if (w.state().isLeased() && holder != null && WithCattlePiStep.isStepHolder(holder) && stepRunning(holder)) {
                 alive.add(holder);
             }
         }
-        List<Worker> reaped = rack.leases().reap(RackRuntimes.HOLDERS, alive, PROVISIONING_GRACE,
+
+        // Direction 1: leases without a holder (a node Jenkins dropped at restart, a step whose run
+        // ended) go back for reset. Grace period: the cloud leases a Pi before Jenkins adds its node,
+        // which happens seconds later, so a lease younger than that may have a holder not seen yet.
+        List<Worker> reaped = rack.leases().reap(RackRuntimes.HOLDERS, alive, provisioningGrace,
                 "no Jenkins node or running step holds it");
         for (Worker w : reaped) {
             LOG.info("Pi cloud " + cloud.name + ": " + w.id() + " was orphaned; it is reset to stock");
+        }
+
+        // Direction 2: Pi nodes without a lease (the lease was reaped or the store replaced) are
+        // removed. No grace is needed, a node is made after its lease; but only idle ones, because
+        // a build on such a node still has the Pi in front of it and ends on its own.
+        for (Node n : Jenkins.get().getNodes()) {
+            if (n instanceof PiNode pi && pi.getCloudName().equals(cloud.name) && rack.leases().heldBy(pi.holder()).isEmpty()
+                    && (pi.toComputer() == null || pi.toComputer().isIdle())) {
+                terminate(pi);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import hudson.model.TaskListener;
 import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.rack.Rack;
 import io.cattlepi.ci.retry.Backoff;
+import io.jenkins.plugins.cattlepi.lifecycle.PluginThreads;
 import io.jenkins.plugins.cattlepi.cloud.PiCloud;
 import io.jenkins.plugins.cattlepi.cloud.RackRuntimes;
 import java.time.Duration;
@@ -18,9 +19,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import jenkins.model.Jenkins;
-import jenkins.util.Timer;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.BodyExecution;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
@@ -36,9 +37,14 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code withCattlePi('cattlepi') { ... }}: leases a ready Pi with that label for the block, which
  * may run on any agent and sees the Pi as {@code BUILDER_NODE}, {@code BUILDER_PORT} and
  * {@code BUILDER_USER}. When the block ends the Pi goes back and is reset to stock.
+ *
+ * <p>{@code start}, {@code onResume}, {@code stop} and the body's callback run on the CPS VM
+ * thread, which every pipeline of this Jenkins shares; leasing may start a rack (store, SSH) and
+ * releasing writes the store, so both happen on the plugin's own thread.
  */
 public class WithCattlePiStep extends Step {
     private static final String PREFIX = RackRuntimes.HOLDERS + "step:";
+    private static final ScheduledExecutorService LEASES = PluginThreads.serial("Pi leases for withCattlePi");
 
     private final String label;
     private int timeoutMinutes = 60;
@@ -90,6 +96,7 @@ public class WithCattlePiStep extends Step {
         private final long deadlineMillis;
         private String cloudName;
         private int attempts;
+        private boolean stopped;
         private transient Future<?> retry;
         private BodyExecution body;
 
@@ -102,18 +109,21 @@ public class WithCattlePiStep extends Step {
 
         @Override
         public boolean start() throws Exception {
-            tryLease();
+            LEASES.execute(this::tryLease);
             return false;
         }
 
         @Override
         public void onResume() {
             if (cloudName == null) {
-                tryLease();
+                LEASES.execute(this::tryLease);
             }
         }
 
         private synchronized void tryLease() {
+            if (stopped) {
+                return;
+            }
             try {
                 Label wanted = Label.get(label);
                 for (PiCloud cloud : Jenkins.get().clouds.getAll(PiCloud.class)) {
@@ -137,7 +147,7 @@ public class WithCattlePiStep extends Step {
                     getContext().get(TaskListener.class).getLogger().println("withCattlePi: waiting for a ready Pi with label "
                             + label);
                 }
-                retry = Timer.get().schedule(this::tryLease, WAIT.delay(attempts).toMillis(), TimeUnit.MILLISECONDS);
+                retry = LEASES.schedule(this::tryLease, WAIT.delay(attempts).toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 getContext().onFailure(e);
             }
@@ -156,13 +166,17 @@ public class WithCattlePiStep extends Step {
 
         @Override
         public void stop(@NonNull Throwable cause) throws Exception {
-            if (retry != null) {
-                retry.cancel(false);
+            synchronized (this) { // after this, a lease attempt queued on the plugin's thread does nothing
+                stopped = true;
+                if (retry != null) {
+                    retry.cancel(false);
+                }
             }
             if (body != null) {
                 body.cancel(cause);
             } else {
-                release(cloudName, holder, "step stopped");
+                String cloud = cloudName;
+                LEASES.execute(() -> release(cloud, holder, "step stopped"));
                 getContext().onFailure(cause);
             }
         }
@@ -187,7 +201,7 @@ public class WithCattlePiStep extends Step {
 
         @Override
         protected void finished(StepContext context) {
-            release(cloudName, holder, "withCattlePi block ended");
+            LEASES.execute(() -> release(cloudName, holder, "withCattlePi block ended"));
         }
     }
 

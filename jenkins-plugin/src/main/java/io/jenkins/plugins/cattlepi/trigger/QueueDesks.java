@@ -22,6 +22,7 @@ import io.cattlepi.ci.report.S3ArtifactStore;
 import io.cattlepi.ci.report.S3Settings;
 import io.cattlepi.ci.retry.Sleeper;
 import io.cattlepi.ci.store.Store;
+import io.jenkins.plugins.cattlepi.lifecycle.PluginThreads;
 import io.jenkins.plugins.cattlepi.config.CattlePiConfiguration;
 import io.jenkins.plugins.cattlepi.report.RunFiles;
 import java.nio.charset.StandardCharsets;
@@ -38,17 +39,21 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 import jenkins.model.ParameterizedJobMixIn;
-import jenkins.util.Timer;
 
 /**
  * One long poll per SQS queue, however many triggers name it and however often they are reloaded:
  * a queue's desk (core's {@link DelegatedBuilds}) opens with the first job that names it and
  * closes a minute after the last one is gone. Builds go to the first such job by full name.
+ *
+ * <p>Triggers start while jobs load and stop on the thread that saves a job, so attaching and
+ * detaching only note the job; opening a desk (its store, the SQS and S3 clients, settling what a
+ * previous run left) and closing one happen on the plugin's own thread, one at a time.
  */
 @Extension
 public class QueueDesks {
@@ -59,8 +64,9 @@ public class QueueDesks {
     private final Map<String, Desk> desks = new ConcurrentHashMap<>();
     /** Builds with neither queue item nor run at the last check; lost if still so at the next (the queue view lags). */
     private final Set<String> missing = ConcurrentHashMap.newKeySet();
-    /** Jobs whose queue could not be opened yet (configuration incomplete); retried every minute. */
+    /** Jobs whose queue is not open yet: being opened, or not openable yet (retried every minute). */
     private final Map<String, Set<String>> waiting = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService work = PluginThreads.serial("SQS desks");
 
     private static final class Desk {
         final Set<String> jobs = new TreeSet<>();
@@ -93,30 +99,16 @@ public class QueueDesks {
         return Jenkins.get().getExtensionList(QueueDesks.class).get(0);
     }
 
+    /** The job takes builds from this queue; the queue's desk is opened soon if it is not open. */
     synchronized void attach(String queueUrl, String jobName) {
         Desk desk = desks.get(queueUrl);
-        if (desk == null) {
-            desk = new Desk();
-            try {
-                open(desk, queueUrl);
-            } catch (RuntimeException e) {
-                desk.close();
-                LOG.log(Level.WARNING, "SQS trigger of " + jobName + ": cannot poll " + queueUrl + " yet (retried every"
-                        + " minute): " + e.getMessage());
-                waiting.computeIfAbsent(queueUrl, q -> new TreeSet<>()).add(jobName);
-                return;
-            }
-            desks.put(queueUrl, desk);
+        if (desk != null) {
+            desk.jobs.add(jobName);
+            warnIfShared(queueUrl, desk.jobs);
+            return;
         }
-        desk.jobs.add(jobName);
-        Set<String> stillWaiting = waiting.remove(queueUrl);
-        if (stillWaiting != null) {
-            desk.jobs.addAll(stillWaiting);
-        }
-        if (desk.jobs.size() > 1) {
-            LOG.warning("jobs " + desk.jobs + " all take builds from " + queueUrl + "; only " + desk.jobs.iterator().next()
-                    + " gets them");
-        }
+        waiting.computeIfAbsent(queueUrl, q -> new TreeSet<>()).add(jobName);
+        work.execute(() -> open(queueUrl));
     }
 
     synchronized void detach(String queueUrl, String jobName) {
@@ -134,17 +126,57 @@ public class QueueDesks {
         desk.jobs.remove(jobName);
         if (desk.jobs.isEmpty()) {
             // A reload stops the old trigger before starting the new one: keep the poll for that moment.
-            Timer.get().schedule(() -> closeIfUnused(queueUrl), 1, TimeUnit.MINUTES);
+            work.schedule(() -> closeIfUnused(queueUrl), 1, TimeUnit.MINUTES);
         }
     }
 
-    private synchronized void closeIfUnused(String queueUrl) {
-        Desk desk = desks.get(queueUrl);
-        if (desk != null && desk.jobs.isEmpty()) {
-            desks.remove(queueUrl);
-            desk.close();
-            LOG.info("stopped polling " + queueUrl + ": no job takes its builds any more");
+    private static void warnIfShared(String queueUrl, Set<String> jobs) {
+        if (jobs.size() > 1) {
+            LOG.warning("jobs " + jobs + " all take builds from " + queueUrl + "; only " + jobs.iterator().next()
+                    + " gets them");
         }
+    }
+
+    /** On the desks' thread: opens the queue's desk for the jobs waiting for it, if any still are. */
+    private void open(String queueUrl) {
+        synchronized (this) {
+            if (desks.containsKey(queueUrl) || !waiting.containsKey(queueUrl)) {
+                return;
+            }
+        }
+        Desk desk = new Desk();
+        try {
+            open(desk, queueUrl);
+        } catch (RuntimeException e) {
+            desk.close();
+            LOG.log(Level.WARNING, "SQS trigger: cannot poll " + queueUrl + " yet (retried every minute): "
+                    + e.getMessage());
+            return;
+        }
+        synchronized (this) {
+            Set<String> jobs = waiting.remove(queueUrl);
+            if (jobs == null || jobs.isEmpty()) {
+                desk.close(); // every job let go of the queue while it was being opened
+                return;
+            }
+            desk.jobs.addAll(jobs);
+            desks.put(queueUrl, desk);
+            warnIfShared(queueUrl, desk.jobs);
+        }
+        LOG.info("polling " + queueUrl + " for CattlePi builds");
+    }
+
+    private void closeIfUnused(String queueUrl) {
+        Desk unused;
+        synchronized (this) {
+            unused = desks.get(queueUrl);
+            if (unused == null || !unused.jobs.isEmpty()) {
+                return;
+            }
+            desks.remove(queueUrl);
+        }
+        unused.close();
+        LOG.info("stopped polling " + queueUrl + ": no job takes its builds any more");
     }
 
     public Optional<DelegatedBuilds> desk(String queueUrl) {
@@ -183,7 +215,6 @@ public class QueueDesks {
                 new Admission(desk.store, desk.queue, config.filter(), desk.deadLetters), config.statuses(), publisher,
                 settings, MAX_WAITING, Sleeper.SYSTEM, new JobRunner(queueUrl, desk));
         desk.builds.start();
-        LOG.info("polling " + queueUrl + " for CattlePi builds");
     }
 
     /** Starts runs of the queue's job with the build's parameters. */
@@ -249,13 +280,15 @@ public class QueueDesks {
      * report was missed is reported now; a build with neither at two checks in a row is lost (handed
      * over again once, then error).
      */
-    public synchronized void reconcile() {
-        for (Map.Entry<String, Set<String>> w : Map.copyOf(waiting).entrySet()) {
-            for (String job : Set.copyOf(w.getValue())) {
-                attach(w.getKey(), job);
-            }
+    public void reconcile() {
+        for (String queueUrl : Set.copyOf(waiting.keySet())) {
+            work.execute(() -> open(queueUrl));
         }
-        for (Map.Entry<String, Desk> e : desks.entrySet()) {
+        Map<String, Desk> open;
+        synchronized (this) {
+            open = Map.copyOf(desks);
+        }
+        for (Map.Entry<String, Desk> e : open.entrySet()) {
             DelegatedBuilds builds = e.getValue().builds;
             for (Build b : builds.unsettled()) {
                 Optional<Run<?, ?>> run = findRun(e.getValue(), b.id());
@@ -309,9 +342,14 @@ public class QueueDesks {
         desk(queueUrl).ifPresent(d -> d.finished(buildId, BuildResult.ERROR, why));
     }
 
-    public synchronized void closeAll() {
-        desks.values().forEach(Desk::close);
-        desks.clear();
+    public void closeAll() {
+        List<Desk> open;
+        synchronized (this) {
+            open = List.copyOf(desks.values());
+            desks.clear();
+            waiting.clear();
+        }
+        open.forEach(Desk::close);
     }
 
     private static String digest(String text) {

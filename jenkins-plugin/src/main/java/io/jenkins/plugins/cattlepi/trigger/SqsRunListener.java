@@ -10,18 +10,26 @@ import hudson.model.listeners.RunListener;
 import hudson.model.queue.QueueListener;
 import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.engine.DelegatedBuilds;
+import io.jenkins.plugins.cattlepi.lifecycle.PluginThreads;
 import io.jenkins.plugins.cattlepi.report.RunFiles;
 import java.io.IOException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Reports runs started by the SQS trigger to core: started (pending status linking the run), and
  * finalized (console log and archived artifacts to S3, final status, then the message deleted).
+ *
+ * <p>Run listeners are called on the run's own thread (an executor, or the one finalizing it) and
+ * queue listeners under the queue's lock, so the reports are only noted there and made on the
+ * plugin's thread: posting a status retries GitHub, copying a log may take long. One thread, so a
+ * run's start is always reported before its end.
  */
 @Extension
 public class SqsRunListener extends RunListener<Run<?, ?>> {
     private static final Logger LOG = Logger.getLogger(SqsRunListener.class.getName());
+    private static final ScheduledExecutorService REPORTS = PluginThreads.serial("SQS run reports");
 
     @Override
     public void onStarted(Run<?, ?> run, TaskListener listener) {
@@ -29,8 +37,10 @@ public class SqsRunListener extends RunListener<Run<?, ?>> {
         if (cause == null) {
             return;
         }
-        QueueDesks.get().desk(cause.getQueueUrl()).ifPresent(d ->
-                d.started(cause.getBuildId(), RunFiles.url(run), run.getFullDisplayName()));
+        String url = RunFiles.url(run);
+        String where = run.getFullDisplayName();
+        REPORTS.execute(() -> QueueDesks.get().desk(cause.getQueueUrl()).ifPresent(d ->
+                d.started(cause.getBuildId(), url, where)));
     }
 
     @Override
@@ -39,8 +49,8 @@ public class SqsRunListener extends RunListener<Run<?, ?>> {
         if (cause == null) {
             return;
         }
-        // A desk closed meanwhile: the reaper reports the run when the queue's desk is back.
-        QueueDesks.get().desk(cause.getQueueUrl()).ifPresent(d -> report(d, run, cause.getBuildId()));
+        // A desk closed meanwhile: the SQS reconcile reports the run when the queue's desk is back.
+        REPORTS.execute(() -> QueueDesks.get().desk(cause.getQueueUrl()).ifPresent(d -> report(d, run, cause.getBuildId())));
     }
 
     static void report(DelegatedBuilds desk, Run<?, ?> run, String buildId) {
@@ -64,8 +74,8 @@ public class SqsRunListener extends RunListener<Run<?, ?>> {
             }
             for (hudson.model.Cause c : li.getCauses()) {
                 if (c instanceof SqsCause s) {
-                    QueueDesks.get().finishedWithoutRun(s.getQueueUrl(), s.getBuildId(),
-                            "cancelled in Jenkins before it started");
+                    REPORTS.execute(() -> QueueDesks.get().finishedWithoutRun(s.getQueueUrl(), s.getBuildId(),
+                            "cancelled in Jenkins before it started"));
                 }
             }
         }

@@ -33,6 +33,7 @@ public class SqsTrigger extends Trigger<Job<?, ?>> {
         return queueUrl;
     }
 
+    /** Called while jobs load: only notes the job, the queue is opened on the plugin's thread (QueueDesks). */
     @Override
     public void start(Job<?, ?> project, boolean newInstance) {
         super.start(project, newInstance);

@@ -121,4 +121,18 @@ class SqsTriggerTest {
                 .anyMatch(s -> s.state().equals("failure")));
         assertTrue(github.statusesFor(sha).get(0).state().equals("pending"), "pending first, on schedule");
     }
+
+    @Test
+    void aQueueThatCannotBeOpenedYetIsRetriedAndThenServesTheJob() throws Exception {
+        CattlePiConfiguration.get().setAwsCredentialsId(null);
+        WorkflowJob job = job("echo \"building ${params.GIT_SHA}\"");
+        String sha = "feedfacefeedfacefeedfacefeedfacefeedface";
+        deliver(sha);
+
+        CattlePiConfiguration.get().setAwsCredentialsId("aws");
+        QueueDesks.get().reconcile(); // what the SQS reconcile does every minute
+        new TestWait().until("a run", () -> job.getLastBuild() != null);
+        j.waitForCompletion(job.getLastBuild());
+        j.assertLogContains("building " + sha, job.getLastBuild());
+    }
 }
