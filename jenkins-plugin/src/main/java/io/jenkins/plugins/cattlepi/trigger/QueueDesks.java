@@ -49,7 +49,8 @@ import jenkins.model.ParameterizedJobMixIn;
 /**
  * One long poll per SQS queue, however many triggers name it and however often they are reloaded:
  * a queue's desk (core's {@link DelegatedBuilds}) opens with the first job that names it and
- * closes a minute after the last one is gone. Builds go to the first such job by full name.
+ * closes a minute after the last one is gone. Builds go to the first such job by full name, and a
+ * job keeps its builds when renamed or moved ({@link JobMoves}).
  *
  * <p>Triggers start while jobs load and stop on the thread that saves a job, so attaching and
  * detaching only note the job; opening a desk (its store, the SQS and S3 clients, settling what a
@@ -127,6 +128,21 @@ public class QueueDesks {
         if (desk.jobs.isEmpty()) {
             // A reload stops the old trigger before starting the new one: keep the poll for that moment.
             work.schedule(() -> closeIfUnused(queueUrl), 1, TimeUnit.MINUTES);
+        }
+    }
+
+    /** A renamed or moved job keeps its queue's builds: the desks know it by its new full name. */
+    synchronized void jobMoved(String oldFullName, String newFullName) {
+        for (Map.Entry<String, Desk> d : desks.entrySet()) {
+            if (d.getValue().jobs.remove(oldFullName)) {
+                d.getValue().jobs.add(newFullName);
+                warnIfShared(d.getKey(), d.getValue().jobs);
+            }
+        }
+        for (Set<String> jobs : waiting.values()) {
+            if (jobs.remove(oldFullName)) {
+                jobs.add(newFullName);
+            }
         }
     }
 

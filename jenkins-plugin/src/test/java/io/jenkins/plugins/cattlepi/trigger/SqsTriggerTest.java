@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import hudson.model.Items;
 import hudson.model.ParametersDefinitionProperty;
 import hudson.model.StringParameterDefinition;
 import io.cattlepi.ci.intake.QueuedMessage;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.MockFolder;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /**
@@ -134,5 +136,27 @@ class SqsTriggerTest {
         new TestWait().until("a run", () -> job.getLastBuild() != null);
         j.waitForCompletion(job.getLastBuild());
         j.assertLogContains("building " + sha, job.getLastBuild());
+    }
+
+    @Test
+    void aRenamedOrMovedJobKeepsItsQueuesBuilds() throws Exception {
+        WorkflowJob job = job("echo \"building ${params.GIT_SHA}\"");
+        new TestWait().until("the queue is polled", () -> QueueDesks.get().desk(queueUrl).isPresent());
+
+        job.renameTo("cattlepi-renamed");
+        String first = "1111111111111111111111111111111111111111";
+        deliver(first);
+        new TestWait().until("a run of the renamed job", () -> job.getLastBuild() != null);
+        j.waitForCompletion(job.getLastBuild());
+        j.assertLogContains("building " + first, job.getLastBuild());
+
+        MockFolder folder = j.createFolder("ci");
+        WorkflowJob moved = Items.move(job, folder);
+        String second = "2222222222222222222222222222222222222222";
+        deliver(second);
+        new TestWait().until("a run of the moved job", () -> moved.getBuilds().size() == 2);
+        j.waitForCompletion(moved.getLastBuild());
+        j.assertLogContains("building " + second, moved.getLastBuild());
+        assertEquals("ci/cattlepi-renamed", moved.getFullName());
     }
 }
