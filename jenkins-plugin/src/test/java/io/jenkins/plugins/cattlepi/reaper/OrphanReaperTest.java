@@ -15,6 +15,7 @@ import io.jenkins.plugins.cattlepi.agent.PiNode;
 import io.jenkins.plugins.cattlepi.cloud.RackRuntimes;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,7 @@ class OrphanReaperTest {
         assertTrue(pis.leases().heldBy(PiNode.holder("rack-gone")).isPresent(), "a young lease may have a node on its way");
 
         OrphanReaper.provisioningGrace = Duration.ZERO;
+        rack.await("the lease is older than no grace at all", () -> Instant.now().isAfter(leased.stateSince()));
         reaper.execute(TaskListener.NULL);
         assertFalse(pis.leases().heldBy(PiNode.holder("rack-gone")).isPresent(), "an old lease without a node goes back");
         rack.await(leased.id() + " is reset and ready again", () -> rack.ready() == 2);
