@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cattlepi.ci.fleet.ShellException;
-import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.fleet.WorkerShell;
 import io.cattlepi.ci.fleet.hostkey.HostKeyPolicy;
+import io.cattlepi.ci.worker.Worker;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
