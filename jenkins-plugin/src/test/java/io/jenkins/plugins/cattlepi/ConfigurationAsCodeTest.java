@@ -43,6 +43,8 @@ class ConfigurationAsCodeTest extends AbstractRoundTripTest {
         assertEquals("cattlepi/cattlepi", c.getAllowedRepositories().trim());
         assertEquals("master", c.getPushBranches().trim());
         assertFalse(c.isBuildDrafts());
+        assertEquals("OWNER MEMBER COLLABORATOR", c.getTrustedAssociations());
+        assertEquals("ok-to-test", c.getOkToTestLabel());
         assertEquals("https://github.com/", c.getCloneBase());
         assertEquals("https://api.github.com", c.getGithubApiUrl());
         assertEquals("github", c.getGithubCredentialsId());

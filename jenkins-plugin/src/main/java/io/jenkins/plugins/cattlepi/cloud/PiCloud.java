@@ -14,13 +14,14 @@ import hudson.slaves.ComputerLauncher;
 import hudson.slaves.NodeProvisioner.PlannedNode;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.fleet.FleetSettings;
-import io.cattlepi.ci.fleet.RackMember;
-import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.fleet.hostkey.HostKeyMode;
 import io.cattlepi.ci.fleet.ssh.SshKeys;
 import io.cattlepi.ci.rack.Rack;
 import io.cattlepi.ci.rack.RackSettings;
+import io.cattlepi.ci.secret.Secret;
+import io.cattlepi.ci.worker.RackMember;
+import io.cattlepi.ci.worker.Worker;
 import io.jenkins.plugins.cattlepi.agent.ControllerSideLauncher;
 import io.jenkins.plugins.cattlepi.agent.PiNode;
 import io.jenkins.plugins.cattlepi.config.PluginCredentials;
@@ -61,8 +62,10 @@ public class PiCloud extends Cloud {
     private String cattlepiApiUrl = "https://api.cattlepi.com";
     private String cattlepiCredentialsId;
     private String sshCredentialsId;
-    private String hostKeyPolicy = "per-boot";
+    private String hostKeyPolicy = HostKeyMode.PER_BOOT.wireName();
     private String raspbianLocation;
+    /** The CattlePi device id of the workers' shared config; null is core's {@code default}. */
+    private String workersConfigDevice;
     private boolean agentOnPi;
     private String agentWorkDir;
     /**
@@ -93,7 +96,7 @@ public class PiCloud extends Cloud {
             cattlepiApiUrl = "https://api.cattlepi.com";
         }
         if (hostKeyPolicy == null) {
-            hostKeyPolicy = "per-boot";
+            hostKeyPolicy = HostKeyMode.PER_BOOT.wireName();
         }
         if (idleMinutes < 1) {
             idleMinutes = 10;
@@ -206,12 +209,19 @@ public class PiCloud extends Cloud {
                 "Pi cloud " + name + " SSH credentials " + sshCredentialsId);
         StringCredentials apiKey = PluginCredentials.secretText(cattlepiCredentialsId,
                 "Pi cloud " + name + ": CattlePi API key credentials");
-        FleetSettings fleet = new FleetSettings(Duration.ofSeconds(60), Duration.ofMillis(250), Duration.ofMinutes(20),
-                failedResetStreak, CALL_TIMEOUT, 8);
         String raspbian = Util.fixEmptyAndTrim(raspbianLocation);
         return new RackSettings(members, ssh.getUsername(), identity, SshKeys.publicKeyLine(identity, "jenkins-cattlepi"),
-                hostKeyPolicy, URI.create(cattlepiApiUrl), new Secret(apiKey.getSecret().getPlainText()),
-                raspbian == null ? null : URI.create(raspbian), CALL_TIMEOUT, fleet);
+                hostKeyMode(), URI.create(cattlepiApiUrl), new Secret(apiKey.getSecret().getPlainText()),
+                raspbian == null ? null : URI.create(raspbian), workersConfigDevice, CALL_TIMEOUT,
+                FleetSettings.DEFAULTS.withFailedResetStreak(failedResetStreak));
+    }
+
+    private HostKeyMode hostKeyMode() {
+        try {
+            return HostKeyMode.fromWire(hostKeyPolicy);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Pi cloud " + name + ": host-key policy " + e.getMessage(), e);
+        }
     }
 
     /** What the running rack depends on; a change restarts it. Credentials by id, never their secrets. */
@@ -223,7 +233,7 @@ public class PiCloud extends Cloud {
         }
         return b.append(cattlepiApiUrl).append('|').append(cattlepiCredentialsId).append('|').append(sshCredentialsId)
                 .append('|').append(hostKeyPolicy).append('|').append(raspbianLocation).append('|')
-                .append(failedResetStreak).toString();
+                .append(workersConfigDevice).append('|').append(failedResetStreak).toString();
     }
 
     private SSHUserPrivateKey sshCredentials() {
@@ -288,7 +298,7 @@ public class PiCloud extends Cloud {
     @DataBoundSetter
     public void setHostKeyPolicy(String hostKeyPolicy) {
         String p = Util.fixEmptyAndTrim(hostKeyPolicy);
-        this.hostKeyPolicy = p == null ? "per-boot" : p;
+        this.hostKeyPolicy = p == null ? HostKeyMode.PER_BOOT.wireName() : p;
     }
 
     public String getRaspbianLocation() {
@@ -298,6 +308,16 @@ public class PiCloud extends Cloud {
     @DataBoundSetter
     public void setRaspbianLocation(String raspbianLocation) {
         this.raspbianLocation = Util.fixEmptyAndTrim(raspbianLocation);
+    }
+
+    public String getWorkersConfigDevice() {
+        return workersConfigDevice;
+    }
+
+    @DataBoundSetter
+    public void setWorkersConfigDevice(String workersConfigDevice) {
+        String d = Util.fixEmptyAndTrim(workersConfigDevice);
+        this.workersConfigDevice = d == null || d.equals(RackSettings.DEFAULT_WORKERS_DEVICE) ? null : d;
     }
 
     public boolean isAgentOnPi() {
@@ -347,9 +367,9 @@ public class PiCloud extends Cloud {
 
         public ListBoxModel doFillHostKeyPolicyItems() {
             ListBoxModel items = new ListBoxModel();
-            items.add("per-boot: pin each boot's key, flag a change without a reboot", "per-boot");
-            items.add("track: only keys the Pi reported through the CattlePi API", "track");
-            items.add("off: no check (not recommended)", "off");
+            items.add("per-boot: pin each boot's key, flag a change without a reboot", HostKeyMode.PER_BOOT.wireName());
+            items.add("track: only keys the Pi reported through the CattlePi API", HostKeyMode.TRACK.wireName());
+            items.add("off: no check (not recommended)", HostKeyMode.OFF.wireName());
             return items;
         }
 
@@ -372,7 +392,7 @@ public class PiCloud extends Cloud {
         @POST
         public FormValidation doCheckRaspbianLocation(@QueryParameter String value, @QueryParameter String hostKeyPolicy) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            if ("track".equals(hostKeyPolicy) && Util.fixEmptyAndTrim(value) == null) {
+            if (HostKeyMode.TRACK.wireName().equals(hostKeyPolicy) && Util.fixEmptyAndTrim(value) == null) {
                 return FormValidation.error("Host key policy track needs the Raspbian location: the host-key report is"
                         + " installed when the workers' config is set up");
             }
@@ -382,7 +402,7 @@ public class PiCloud extends Cloud {
         @POST
         public FormValidation doCheckHostKeyPolicy(@QueryParameter String value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return "off".equals(value) ? FormValidation.warning("Host keys are not checked: anything answering on a Pi's"
+            return HostKeyMode.OFF.wireName().equals(value) ? FormValidation.warning("Host keys are not checked: anything answering on a Pi's"
                     + " address gets builds and the Pis' SSH key") : FormValidation.ok();
         }
     }

@@ -6,7 +6,7 @@ import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import hudson.model.labels.LabelAtom;
 import hudson.util.FormValidation;
-import io.cattlepi.ci.fleet.RackMember;
+import io.cattlepi.ci.worker.RackMember;
 import java.util.Locale;
 import java.util.Set;
 import org.jenkinsci.Symbol;

@@ -8,11 +8,11 @@ import hudson.XmlFile;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import hudson.util.XStream2;
-import io.cattlepi.ci.config.Secret;
 import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.SqsSettings;
-import io.cattlepi.ci.report.GitHubStatusPublisher;
+import io.cattlepi.ci.report.GitHubSettings;
 import io.cattlepi.ci.report.S3Settings;
+import io.cattlepi.ci.secret.Secret;
 import io.jenkins.plugins.cattlepi.lifecycle.MovedClasses;
 import java.io.File;
 import java.io.IOException;
@@ -60,6 +60,8 @@ public class CattlePiConfiguration extends GlobalConfiguration {
     private String pushBranches = "";
     private boolean buildDrafts;
     private String cloneBase = "https://github.com/";
+    private String trustedAssociations = String.join(" ", DeliveryFilter.DEFAULT_TRUSTED);
+    private String okToTestLabel = DeliveryFilter.DEFAULT_OK_TO_TEST;
 
     public CattlePiConfiguration() {
         load();
@@ -92,8 +94,23 @@ public class CattlePiConfiguration extends GlobalConfiguration {
 
     // ---- what core gets
 
+    /**
+     * Pull requests of authors outside {@code trustedAssociations} wait (core's {@code waiting}, with a
+     * pending status) until a maintainer adds the ok-to-test label, as in the standalone controller.
+     */
     public DeliveryFilter filter() {
-        return new DeliveryFilter(new HashSet<>(lines(allowedRepositories)), lines(pushBranches), buildDrafts, cloneBase);
+        return new DeliveryFilter(new HashSet<>(lines(allowedRepositories)), lines(pushBranches), buildDrafts, cloneBase,
+                trusted(), okToTestLabel());
+    }
+
+    /** Saves from before these fields existed have none: the defaults, as for a new configuration. */
+    private List<String> trusted() {
+        return trustedAssociations == null ? DeliveryFilter.DEFAULT_TRUSTED : lines(trustedAssociations);
+    }
+
+    private String okToTestLabel() {
+        String label = Util.fixEmptyAndTrim(okToTestLabel);
+        return label == null ? DeliveryFilter.DEFAULT_OK_TO_TEST : label;
     }
 
     public SqsSettings sqs(String queueUrl) {
@@ -113,10 +130,10 @@ public class CattlePiConfiguration extends GlobalConfiguration {
                 new Secret(aws.getUsername()), new Secret(aws.getPassword().getPlainText()), CALL_TIMEOUT);
     }
 
-    public GitHubStatusPublisher statuses() {
+    public GitHubSettings github() {
         StandardUsernamePasswordCredentials github = PluginCredentials.usernamePassword(githubCredentialsId,
                 "GitHub credentials (CattlePi CI configuration)");
-        return new GitHubStatusPublisher(URI.create(githubApiUrl), github.getUsername(),
+        return new GitHubSettings(URI.create(githubApiUrl), github.getUsername(),
                 new Secret(github.getPassword().getPlainText()), CALL_TIMEOUT);
     }
 
@@ -156,6 +173,19 @@ public class CattlePiConfiguration extends GlobalConfiguration {
             }
         }
         return FormValidation.ok();
+    }
+
+    @POST
+    public FormValidation doCheckTrustedAssociations(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        for (String a : lines(value)) {
+            if (!DeliveryFilter.ASSOCIATIONS.contains(a)) {
+                return FormValidation.error("\"" + a + "\" is not a GitHub author_association (one of "
+                        + String.join(", ", DeliveryFilter.ASSOCIATIONS.stream().sorted().toList()) + ")");
+            }
+        }
+        return lines(value).contains("*") ? FormValidation.warning("Every author's pull requests run at once, with"
+                + " no maintainer's ok-to-test: anyone's code runs on the rack") : FormValidation.ok();
     }
 
     @POST
@@ -322,6 +352,27 @@ public class CattlePiConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setCloneBase(String cloneBase) {
         this.cloneBase = Util.fixEmptyAndTrim(cloneBase) == null ? "https://github.com/" : cloneBase.trim();
+        save();
+    }
+
+    public String getTrustedAssociations() {
+        return trustedAssociations == null ? String.join(" ", DeliveryFilter.DEFAULT_TRUSTED) : trustedAssociations;
+    }
+
+    /** Space- or comma-separated; empty trusts nobody (every pull request waits for the label). */
+    @DataBoundSetter
+    public void setTrustedAssociations(String trustedAssociations) {
+        this.trustedAssociations = String.join(" ", lines(trustedAssociations));
+        save();
+    }
+
+    public String getOkToTestLabel() {
+        return okToTestLabel();
+    }
+
+    @DataBoundSetter
+    public void setOkToTestLabel(String okToTestLabel) {
+        this.okToTestLabel = Util.fixEmptyAndTrim(okToTestLabel);
         save();
     }
 }

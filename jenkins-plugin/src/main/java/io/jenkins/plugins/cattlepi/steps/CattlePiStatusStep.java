@@ -9,7 +9,9 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.ListBoxModel;
 import io.cattlepi.ci.intake.BuildRequest;
+import io.cattlepi.ci.report.CommitState;
 import io.cattlepi.ci.report.CommitStatus;
+import io.cattlepi.ci.report.GitHubStatusPublisher;
 import io.jenkins.plugins.cattlepi.config.CattlePiConfiguration;
 import io.jenkins.plugins.cattlepi.report.RunFiles;
 import java.util.Set;
@@ -84,12 +86,12 @@ public class CattlePiStatusStep extends Step {
             }
             CommitStatus status;
             try {
-                status = new CommitStatus(state, first(statusContext, null, config.getStatusContext()), description,
+                status = new CommitStatus(CommitState.fromWire(state), first(statusContext, null, config.getStatusContext()), description,
                         first(targetUrl, RunFiles.url(run), null));
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw new AbortException("cattlepiStatus: " + e.getMessage());
             }
-            config.statuses().post(repo, commit, status);
+            new GitHubStatusPublisher(config.github()).post(repo, commit, status);
             ctx.get(TaskListener.class).getLogger().println("cattlepiStatus: " + state + " on " + repo + "@" + commit);
             return null;
         }
@@ -168,8 +170,8 @@ public class CattlePiStatusStep extends Step {
 
         public ListBoxModel doFillStateItems() {
             ListBoxModel items = new ListBoxModel();
-            for (String s : new String[] {"pending", "success", "failure", "error"}) {
-                items.add(s);
+            for (CommitState s : CommitState.values()) {
+                items.add(s.wireName());
             }
             return items;
         }

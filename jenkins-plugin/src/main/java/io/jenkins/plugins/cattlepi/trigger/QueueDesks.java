@@ -14,23 +14,18 @@ import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.engine.DelegatedBuilds;
 import io.cattlepi.ci.engine.EngineSettings;
-import io.cattlepi.ci.intake.Admission;
-import io.cattlepi.ci.intake.SqsWorkQueue;
-import io.cattlepi.ci.report.BuildPublisher;
-import io.cattlepi.ci.report.FolderPublisher;
-import io.cattlepi.ci.report.S3ArtifactStore;
-import io.cattlepi.ci.report.S3Settings;
 import io.cattlepi.ci.retry.Sleeper;
 import io.cattlepi.ci.store.Store;
-import io.jenkins.plugins.cattlepi.lifecycle.PluginThreads;
+import io.cattlepi.ci.wiring.Closer;
+import io.cattlepi.ci.wiring.ExternalPorts;
 import io.jenkins.plugins.cattlepi.config.CattlePiConfiguration;
+import io.jenkins.plugins.cattlepi.lifecycle.PluginThreads;
 import io.jenkins.plugins.cattlepi.report.RunFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -71,28 +66,12 @@ public class QueueDesks {
 
     private static final class Desk {
         final Set<String> jobs = new TreeSet<>();
-        Store store;
-        SqsWorkQueue queue;
-        SqsWorkQueue deadLetters;
-        S3ArtifactStore artifacts;
+        /** The store, the SQS, S3 and GitHub clients and the desk's builds, closed newest first. */
+        final Closer opened = new Closer();
         DelegatedBuilds builds;
 
         void close() {
-            if (builds != null) {
-                builds.close();
-            }
-            for (AutoCloseable c : new AutoCloseable[] {artifacts, deadLetters, queue}) {
-                try {
-                    if (c != null) {
-                        c.close();
-                    }
-                } catch (Exception e) {
-                    LOG.log(Level.FINE, "closing", e);
-                }
-            }
-            if (store != null) {
-                store.close();
-            }
+            opened.close();
         }
     }
 
@@ -199,37 +178,22 @@ public class QueueDesks {
         return Optional.ofNullable(desks.get(queueUrl)).map(d -> d.builds);
     }
 
+    /**
+     * The same outside world as the standalone controller's ({@link ExternalPorts}); without a bucket
+     * the log stays with the Jenkins run. No public URL: statuses link the run ({@link JobRunner#page}).
+     */
     private void open(Desk desk, String queueUrl) {
         CattlePiConfiguration config = CattlePiConfiguration.get();
         Path home = Jenkins.get().getRootDir().toPath().resolve("cattlepi");
-        desk.store = Store.open(home.resolve("queue-" + digest(queueUrl) + ".db"), Clock.systemUTC());
-        desk.queue = SqsWorkQueue.open(config.sqs(queueUrl));
-        if (config.getDeadLetterQueueUrl() != null) {
-            desk.deadLetters = SqsWorkQueue.open(config.sqs(config.getDeadLetterQueueUrl()));
-        }
-        S3Settings s3 = config.s3();
-        FolderPublisher publisher;
-        if (s3 != null) {
-            desk.artifacts = S3ArtifactStore.open(s3);
-            publisher = new BuildPublisher(desk.artifacts);
-        } else {
-            publisher = new FolderPublisher() {
-                @Override
-                public void publish(String buildId, Path folder) {
-                    // no bucket configured: the log stays with the Jenkins run
-                }
-
-                @Override
-                public String indexUrl(String buildId) {
-                    return null;
-                }
-            };
-        }
-        EngineSettings settings = new EngineSettings(home.resolve("work"), config.getStatusContext(), null,
-                Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(20), 2, 40);
-        desk.builds = new DelegatedBuilds(desk.store, desk.queue,
-                new Admission(desk.store, desk.queue, config.filter(), desk.deadLetters), config.statuses(), publisher,
-                settings, MAX_WAITING, Sleeper.SYSTEM, new JobRunner(queueUrl, desk));
+        Store store = desk.opened.add(Store.open(home.resolve("queue-" + digest(queueUrl) + ".db"), Clock.systemUTC()));
+        String deadLetters = config.getDeadLetterQueueUrl();
+        ExternalPorts outside = ExternalPorts.open(config.sqs(queueUrl), deadLetters == null ? null
+                : config.sqs(deadLetters), config.s3(), config.github(), config.filter(), store, desk.opened);
+        EngineSettings settings = EngineSettings.of(home.resolve("work"), config.getStatusContext(), null,
+                EngineSettings.DEFAULT_VISIBILITY);
+        desk.builds = desk.opened.add(new DelegatedBuilds(store, outside.queue(), outside.admission(),
+                outside.statuses(), outside.publisher(), settings, MAX_WAITING, Sleeper.SYSTEM,
+                new JobRunner(queueUrl, desk)));
         desk.builds.start();
     }
 

@@ -17,7 +17,7 @@ import hudson.slaves.CloudProvisioningListener;
 import hudson.slaves.NodeProvisioner;
 import hudson.tasks.Shell;
 import io.cattlepi.ci.fleet.PiLeases;
-import io.cattlepi.ci.fleet.Worker;
+import io.cattlepi.ci.worker.Worker;
 import io.jenkins.plugins.cattlepi.TestRack;
 import io.jenkins.plugins.cattlepi.agent.PiNode;
 import java.net.URL;

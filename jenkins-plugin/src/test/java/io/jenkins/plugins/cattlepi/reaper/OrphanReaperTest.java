@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.ExtensionList;
 import hudson.model.TaskListener;
-import io.cattlepi.ci.fleet.Worker;
 import io.cattlepi.ci.rack.Rack;
+import io.cattlepi.ci.worker.Worker;
 import io.jenkins.plugins.cattlepi.TestRack;
 import io.jenkins.plugins.cattlepi.agent.ControllerSideLauncher;
 import io.jenkins.plugins.cattlepi.agent.PiNode;

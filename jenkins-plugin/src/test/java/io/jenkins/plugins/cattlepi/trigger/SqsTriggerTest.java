@@ -1,14 +1,17 @@
 package io.jenkins.plugins.cattlepi.trigger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import hudson.model.Items;
 import hudson.model.ParametersDefinitionProperty;
 import hudson.model.StringParameterDefinition;
+import io.cattlepi.ci.intake.Admission;
 import io.cattlepi.ci.intake.QueuedMessage;
 import io.cattlepi.ci.peers.GitHubStandIn;
 import io.cattlepi.ci.peers.LocalSqs;
@@ -84,10 +87,25 @@ class SqsTriggerTest {
     }
 
     private void deliver(String sha) {
+        deliver(WebhookFixtures.pullRequest("synchronize", 5, sha), "d-" + sha.substring(0, 6));
+    }
+
+    private void deliver(byte[] payload, String deliveryId) {
         sqs.client().sendMessage(b -> b.queueUrl(queueUrl)
-                .messageBody(new String(WebhookFixtures.pullRequest("synchronize", 5, sha), StandardCharsets.UTF_8))
-                .messageAttributes(Map.of(
-                        QueuedMessage.EVENT, attr("pull_request"), QueuedMessage.DELIVERY, attr("d-" + sha.substring(0, 6)))));
+                .messageBody(new String(payload, StandardCharsets.UTF_8))
+                .messageAttributes(Map.of(QueuedMessage.EVENT, attr("pull_request"), QueuedMessage.DELIVERY,
+                        attr(deliveryId))));
+    }
+
+    /** A pull request of an author GitHub calls a CONTRIBUTOR: not trusted by default. */
+    private static byte[] outsider(String action, String sha) {
+        ObjectNode p = WebhookFixtures.tree("pull_request-labeled");
+        p.put("action", action);
+        ((ObjectNode) p.get("label")).put("name", "ok-to-test");
+        ObjectNode pr = (ObjectNode) p.get("pull_request");
+        pr.put("author_association", "CONTRIBUTOR");
+        ((ObjectNode) pr.get("head")).put("sha", sha);
+        return WebhookFixtures.write(p);
     }
 
     private static software.amazon.awssdk.services.sqs.model.MessageAttributeValue attr(String v) {
@@ -110,6 +128,23 @@ class SqsTriggerTest {
         GitHubStandIn.RecordedStatus last = github.statusesFor(sha).get(github.statusesFor(sha).size() - 1);
         assertEquals(j.jenkins.getRootUrl() + run.getUrl(), last.targetUrl());
         new TestWait().until("the message is deleted", () -> sqs.depth(queueUrl) == 0);
+    }
+
+    @Test
+    void anOutsidersPullRequestWaitsWithAPendingStatusUntilTheOkToTestLabel() throws Exception {
+        WorkflowJob job = job("echo \"building ${params.GIT_SHA}\"");
+        String sha = "0123401234012340123401234012340123401234";
+        deliver(outsider("opened", sha), "d-outsider");
+        new TestWait().until("the waiting status", () -> github.statusesFor(sha).stream()
+                .anyMatch(s -> s.state().equals("pending") && s.description().equals(Admission.WAITING_FOR_APPROVAL)));
+        assertNull(job.getLastBuild(), "no run before a maintainer's ok-to-test");
+
+        deliver(outsider("labeled", sha), "d-ok-to-test");
+        new TestWait().until("a run", () -> job.getLastBuild() != null);
+        j.waitForCompletion(job.getLastBuild());
+        j.assertLogContains("building " + sha, job.getLastBuild());
+        new TestWait().until("the final status", () -> github.statusesFor(sha).stream()
+                .anyMatch(s -> s.state().equals("success")));
     }
 
     @Test
