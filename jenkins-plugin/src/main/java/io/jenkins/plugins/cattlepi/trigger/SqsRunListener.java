@@ -8,10 +8,10 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.model.listeners.RunListener;
 import hudson.model.queue.QueueListener;
-import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.engine.DelegatedBuilds;
 import io.jenkins.plugins.cattlepi.lifecycle.PluginThreads;
 import io.jenkins.plugins.cattlepi.report.RunFiles;
+import io.jenkins.plugins.cattlepi.report.RunResults;
 import java.io.IOException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Level;
@@ -61,7 +61,7 @@ public class SqsRunListener extends RunListener<Run<?, ?>> {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "build " + buildId + ": cannot copy the log of " + run + " for S3", e);
         }
-        desk.finished(buildId, BuildResult.ofRunResult(result == null ? null : result.toString()), description);
+        desk.finished(buildId, RunResults.of(result), description);
     }
 
     /** A queued run cancelled before it started: the build ends error instead of staying pending. */
