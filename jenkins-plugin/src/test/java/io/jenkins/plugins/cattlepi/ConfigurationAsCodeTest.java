@@ -24,6 +24,9 @@ class ConfigurationAsCodeTest extends AbstractRoundTripTest {
         assertEquals("per-boot", cloud.getHostKeyPolicy());
         assertEquals("https://api.cattlepi.com/images/global/raspbian/raspbian_lite_latest.zip",
                 cloud.getRaspbianLocation());
+        assertEquals("bubblewrap", cloud.getBuildSandbox());
+        assertEquals(1024, cloud.getBuildMaxProcesses());
+        assertEquals(2048, cloud.getBuildMaxMemoryMb());
         assertEquals(10, cloud.getIdleMinutes());
         assertEquals(3, cloud.getFailedResetStreak());
         assertFalse(cloud.isAgentOnPi());

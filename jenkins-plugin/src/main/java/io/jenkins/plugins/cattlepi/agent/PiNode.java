@@ -14,6 +14,8 @@ import io.jenkins.plugins.cattlepi.cloud.PiCloud;
 import io.jenkins.plugins.cattlepi.cloud.RackRuntimes;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+import jenkins.model.Jenkins;
 
 /**
  * One leased Pi as a one-shot Jenkins node. Its builds see the Pi as {@code BUILDER_NODE},
@@ -60,13 +62,20 @@ public class PiNode extends AbstractCloudSlave implements EphemeralNode {
         return piId;
     }
 
+    /** The cloud that made this node, unless it was removed since. */
+    public Optional<PiCloud> cloud() {
+        return Jenkins.get().clouds.getAll(PiCloud.class).stream().filter(c -> c.name.equals(cloudName)).findFirst();
+    }
+
     @Override
     public AbstractCloudComputer<PiNode> createComputer() {
         return new PiComputer(this);
     }
 
+    /** Ends the agent and its cell (the Pis' key's agent, whatever the build left running, its folder), then hands the Pi back. */
     @Override
     protected void _terminate(TaskListener listener) {
+        AgentCells.close(getNodeName());
         // Not starting a rack here: if the cloud is gone, the reaper of its next start releases the lease.
         RackRuntimes.running(cloudName).ifPresent(rack ->
                 rack.leases().release(holder(), false, "node " + getNodeName() + " terminated"));

@@ -19,15 +19,20 @@ import io.cattlepi.ci.fleet.hostkey.HostKeyMode;
 import io.cattlepi.ci.fleet.ssh.SshKeys;
 import io.cattlepi.ci.rack.Rack;
 import io.cattlepi.ci.rack.RackSettings;
+import io.cattlepi.ci.sandbox.Sandbox;
+import io.cattlepi.ci.sandbox.SandboxKind;
+import io.cattlepi.ci.sandbox.SandboxSettings;
 import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.worker.RackMember;
 import io.cattlepi.ci.worker.Worker;
+import io.jenkins.plugins.cattlepi.agent.AgentSandboxes;
 import io.jenkins.plugins.cattlepi.agent.ControllerSideLauncher;
 import io.jenkins.plugins.cattlepi.agent.PiNode;
 import io.jenkins.plugins.cattlepi.config.PluginCredentials;
 import io.jenkins.plugins.cattlepi.config.PluginValidation;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +82,10 @@ public class PiCloud extends Cloud {
     private transient String agentCommandPrefix;
     private int idleMinutes = 10;
     private int failedResetStreak = 3;
+    /** How controller-side agents are kept from the controller: {@code bubblewrap}, or {@code off} (warned). */
+    private String buildSandbox = SandboxKind.BUBBLEWRAP.wireName();
+    private int buildMaxProcesses = SandboxSettings.DEFAULT_MAX_PROCESSES;
+    private int buildMaxMemoryMb = AgentSandboxes.defaultMaxMemoryMb();
 
     @DataBoundConstructor
     public PiCloud(String name, List<PiMachine> machines) {
@@ -104,6 +113,15 @@ public class PiCloud extends Cloud {
         if (failedResetStreak < 1) {
             failedResetStreak = 3;
         }
+        if (buildSandbox == null) {
+            buildSandbox = SandboxKind.BUBBLEWRAP.wireName(); // saves from before the sandbox: sandboxed now
+        }
+        if (buildMaxProcesses < 1) {
+            buildMaxProcesses = SandboxSettings.DEFAULT_MAX_PROCESSES;
+        }
+        if (buildMaxMemoryMb < 1) {
+            buildMaxMemoryMb = AgentSandboxes.defaultMaxMemoryMb();
+        }
         if (agentCommandPrefix != null) {
             LOG.warning("Pi cloud " + name + ": its agent command prefix (" + agentCommandPrefix + ") is ignored; agents"
                     + " run without one, and the next save drops it");
@@ -120,13 +138,27 @@ public class PiCloud extends Cloud {
         return state.getLabel() != null && machines.stream().anyMatch(m -> matches(state.getLabel(), m));
     }
 
-    /** Never more nodes than eligible Pis are ready; each node holds its Pi from this moment. */
+    /**
+     * Never more nodes than eligible Pis are ready; each node holds its Pi from this moment. No node
+     * while the agents' sandbox is not known to work here: its agent could not start.
+     */
     @Override
     public synchronized Collection<PlannedNode> provision(CloudState state, int excessWorkload) {
         Label label = state.getLabel();
         Optional<Rack> running = RackRuntimes.current(this);
         if (running.isEmpty()) {
             LOG.fine(() -> "Pi cloud " + name + ": its rack is starting; no node this pass");
+            return List.of();
+        }
+        Optional<Sandbox> cells;
+        try {
+            cells = agentOnPi ? Optional.empty() : AgentSandboxes.current(name, sandboxSettings());
+        } catch (IllegalArgumentException e) {
+            LOG.warning(e.getMessage());
+            return List.of();
+        }
+        if (!agentOnPi && cells.isEmpty()) {
+            LOG.fine(() -> "Pi cloud " + name + ": its agents' sandbox is not ready (see the log); no node this pass");
             return List.of();
         }
         Rack rack = running.get();
@@ -141,7 +173,7 @@ public class PiCloud extends Cloud {
                 break;
             }
             try {
-                PiNode node = new PiNode(nodeName, this, pi.get(), launcher(pi.get()), agentDir(nodeName),
+                PiNode node = new PiNode(nodeName, this, pi.get(), launcher(pi.get()), remoteFs(nodeName, cells),
                         labelsOf(pi.get().id()));
                 planned.add(new PlannedNode(node.getDisplayName(), CompletableFuture.completedFuture((Node) node), 1));
                 LOG.info("Pi cloud " + name + ": leased " + pi.get().id() + " as node " + nodeName);
@@ -183,13 +215,55 @@ public class PiCloud extends Cloud {
         return new ControllerSideLauncher();
     }
 
-    private String agentDir(String nodeName) {
-        if (agentOnPi) {
-            return "/home/" + sshUser() + "/jenkins-agent";
-        }
+    /**
+     * The node's remote folder as its agent sees it. A controller-side agent runs in a cell, so that
+     * is the cell's own folder as the cell shows it ({@code /build/src} in bubblewrap), known before
+     * the cell is opened at launch: Jenkins fixes a node's remote folder when the node is made.
+     */
+    private String remoteFs(String nodeName, Optional<Sandbox> cells) {
+        return cells.map(s -> s.srcInside(agentWork(nodeName))).orElse("/home/" + sshUser() + "/jenkins-agent");
+    }
+
+    /** The host folder of a node's cell: its own folder, agent.jar, workspaces; deleted when the node ends. */
+    public Path agentWork(String nodeName) {
+        return agentsFolder().resolve(nodeName);
+    }
+
+    private Path agentsFolder() {
         String base = Util.fixEmptyAndTrim(agentWorkDir);
-        return (base == null ? Jenkins.get().getRootDir().toPath().resolve("cattlepi-agents").toString() : base)
-                + "/" + nodeName;
+        return base == null ? Jenkins.get().getRootDir().toPath().resolve("cattlepi-agents") : Path.of(base);
+    }
+
+    // ---- what the agents' cells get
+
+    /**
+     * Hidden from every cell even where it lies under a folder the sandbox shows: Jenkins' home (its
+     * secrets, credentials, jobs), the other nodes' cells, and where Jenkins' packages keep its
+     * service settings (environment variables of the controller may hold keys): Debian's
+     * {@code /etc/default/jenkins}, Red Hat's {@code /etc/sysconfig/jenkins}, and the systemd
+     * drop-ins jenkins.io's "Managing systemd services" puts under {@code jenkins.service.d}.
+     *
+     * @throws IllegalArgumentException naming the bad field
+     */
+    public SandboxSettings sandboxSettings() {
+        List<Path> hidden = List.of(Jenkins.get().getRootDir().toPath(), agentsFolder(), Path.of("/etc/default/jenkins"),
+                Path.of("/etc/sysconfig/jenkins"), Path.of("/etc/systemd/system/jenkins.service.d"));
+        SandboxKind kind;
+        try {
+            kind = SandboxKind.fromWire(buildSandbox);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Pi cloud " + name + ": build sandbox " + e.getMessage(), e);
+        }
+        return new SandboxSettings(kind, buildMaxProcesses, buildMaxMemoryMb * SandboxSettings.MIB, hidden);
+    }
+
+    /** The Pis' key for a cell's own ssh-agent: handed over on ssh-add's standard input, never written to a file. */
+    public Secret piKey() {
+        List<String> keys = sshCredentials().getPrivateKeys();
+        if (keys.isEmpty()) {
+            throw new IllegalStateException("Pi cloud " + name + ": SSH credentials " + sshCredentialsId + " hold no key");
+        }
+        return new Secret(keys.get(0));
     }
 
     // ---- what core gets
@@ -356,6 +430,34 @@ public class PiCloud extends Cloud {
         this.failedResetStreak = Math.max(1, failedResetStreak);
     }
 
+    public String getBuildSandbox() {
+        return buildSandbox;
+    }
+
+    @DataBoundSetter
+    public void setBuildSandbox(String buildSandbox) {
+        String k = Util.fixEmptyAndTrim(buildSandbox);
+        this.buildSandbox = k == null ? SandboxKind.BUBBLEWRAP.wireName() : k;
+    }
+
+    public int getBuildMaxProcesses() {
+        return buildMaxProcesses;
+    }
+
+    @DataBoundSetter
+    public void setBuildMaxProcesses(int buildMaxProcesses) {
+        this.buildMaxProcesses = Math.max(AgentSandboxes.MIN_PROCESSES, buildMaxProcesses);
+    }
+
+    public int getBuildMaxMemoryMb() {
+        return buildMaxMemoryMb;
+    }
+
+    @DataBoundSetter
+    public void setBuildMaxMemoryMb(int buildMaxMemoryMb) {
+        this.buildMaxMemoryMb = Math.max(AgentSandboxes.MIN_MEMORY_MB, buildMaxMemoryMb);
+    }
+
     @Extension
     @Symbol("cattlepi")
     public static class DescriptorImpl extends Descriptor<Cloud> {
@@ -397,6 +499,42 @@ public class PiCloud extends Cloud {
                         + " installed when the workers' config is set up");
             }
             return PluginValidation.url(value);
+        }
+
+        /** The memory field's default on a new cloud's form. */
+        public int getDefaultMaxMemoryMb() {
+            return AgentSandboxes.defaultMaxMemoryMb();
+        }
+
+        public ListBoxModel doFillBuildSandboxItems() {
+            ListBoxModel items = new ListBoxModel();
+            items.add("bubblewrap: the agent and its builds see the system read-only and their own folder",
+                    SandboxKind.BUBBLEWRAP.wireName());
+            items.add("off: the agent runs as Jenkins, with everything Jenkins can read (not recommended)",
+                    SandboxKind.OFF.wireName());
+            return items;
+        }
+
+        @POST
+        public FormValidation doCheckBuildSandbox(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return SandboxKind.OFF.wireName().equals(value) ? FormValidation.warning(AgentSandboxes.OFF_WARNING)
+                    : FormValidation.ok();
+        }
+
+        @POST
+        public FormValidation doCheckBuildMaxProcesses(@QueryParameter int value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return value < AgentSandboxes.MIN_PROCESSES ? FormValidation.error("At least " + AgentSandboxes.MIN_PROCESSES
+                    + ": the agent's JVM alone runs dozens of threads, and threads count as processes")
+                    : FormValidation.ok();
+        }
+
+        @POST
+        public FormValidation doCheckBuildMaxMemoryMb(@QueryParameter int value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return value < AgentSandboxes.MIN_MEMORY_MB ? FormValidation.error("At least " + AgentSandboxes.MIN_MEMORY_MB
+                    + " MiB: the agent's JVM runs in the same limit as the build") : FormValidation.ok();
         }
 
         @POST

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.ExtensionList;
 import hudson.diagnosis.OldDataMonitor;
@@ -43,11 +44,16 @@ class MovedClassesTest {
         assertEquals("pi-1", pi.getName());
         assertEquals(2222, pi.getPort());
         assertEquals("camera", pi.getLabels());
+        assertEquals("bubblewrap", cloud.getBuildSandbox(), "saved before the sandbox: its agents are sandboxed now");
+        assertEquals(1024, cloud.getBuildMaxProcesses());
+        assertTrue(cloud.getBuildMaxMemoryMb() >= 1024, "the agent's JVM gets its share");
 
         CattlePiConfiguration config = CattlePiConfiguration.get();
         assertEquals("eu-west-1", config.getAwsRegion(), "read from io.jenkins.plugins.cattlepi.CattlePiConfiguration.xml");
         assertEquals("cattlepi-logs", config.getS3Bucket());
         assertEquals("master", config.getPushBranches());
+        assertEquals("OWNER MEMBER COLLABORATOR", config.getTrustedAssociations(), "saved before ok-to-test: the defaults");
+        assertEquals("ok-to-test", config.getOkToTestLabel());
 
         FreeStyleProject job = j.jenkins.getItemByFullName("cattlepi", FreeStyleProject.class);
         SqsTrigger trigger = job.getTrigger(SqsTrigger.class);
