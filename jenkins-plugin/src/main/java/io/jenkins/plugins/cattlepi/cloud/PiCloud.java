@@ -229,7 +229,8 @@ public class PiCloud extends Cloud {
         return agentsFolder().resolve(nodeName);
     }
 
-    private Path agentsFolder() {
+    /** Where the cells of this cloud's nodes are, one folder per node. */
+    public Path agentsFolder() {
         String base = Util.fixEmptyAndTrim(agentWorkDir);
         return base == null ? Jenkins.get().getRootDir().toPath().resolve("cattlepi-agents") : Path.of(base);
     }

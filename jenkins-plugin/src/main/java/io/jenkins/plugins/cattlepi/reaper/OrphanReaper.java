@@ -5,24 +5,32 @@ import hudson.model.AsyncPeriodicWork;
 import hudson.model.Node;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.cattlepi.ci.build.run.FileTrees;
 import io.cattlepi.ci.rack.Rack;
 import io.cattlepi.ci.worker.Worker;
+import io.jenkins.plugins.cattlepi.agent.AgentCells;
 import io.jenkins.plugins.cattlepi.agent.PiNode;
 import io.jenkins.plugins.cattlepi.cloud.PiCloud;
 import io.jenkins.plugins.cattlepi.cloud.RackRuntimes;
 import io.jenkins.plugins.cattlepi.steps.WithCattlePiStep;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import jenkins.model.Jenkins;
 
 /**
  * Once a minute, reconciles each Pi cloud's leases with the holders Jenkins has, in both
  * directions, so that after a restart or a crash nothing stays leased and no node stays offline
- * forever. It starts racks and writes their stores, so it is asynchronous work on its own thread
+ * forever; and deletes the cells of nodes Jenkins dropped. It starts racks and writes their stores, so it is asynchronous work on its own thread
  * (PeriodicWork runs on the shared Timer and is meant for short tasks).
  */
 @Extension
@@ -48,6 +56,30 @@ public class OrphanReaper extends AsyncPeriodicWork {
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "Pi cloud " + cloud.name + ": " + e.getMessage());
             }
+            sweepCells(cloud);
+        }
+    }
+
+    /**
+     * Direction 3: the cell folders (workspaces included) of Pi nodes Jenkins no longer has. A node
+     * deletes its own when it terminates, but Jenkins drops ephemeral nodes at a restart without
+     * terminating them. Only folders named as the cloud names its nodes; nothing else there is touched.
+     */
+    private static void sweepCells(PiCloud cloud) {
+        Pattern ours = Pattern.compile(Pattern.quote(cloud.name) + "-[0-9a-f]{8}");
+        try (Stream<Path> cells = Files.list(cloud.agentsFolder())) {
+            for (Path cell : cells.toList()) {
+                String node = cell.getFileName().toString();
+                if (ours.matcher(node).matches() && Jenkins.get().getNode(node) == null) {
+                    LOG.info("Pi cloud " + cloud.name + ": deleting the cell of " + node + ", a node Jenkins no longer has");
+                    AgentCells.close(node);
+                    FileTrees.delete(cell);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // no agent has run yet
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Pi cloud " + cloud.name + ": cannot sweep its agents' folder: " + e.getMessage());
         }
     }
 

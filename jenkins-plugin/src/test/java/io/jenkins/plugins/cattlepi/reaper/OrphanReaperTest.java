@@ -13,6 +13,7 @@ import io.jenkins.plugins.cattlepi.TestRack;
 import io.jenkins.plugins.cattlepi.agent.ControllerSideLauncher;
 import io.jenkins.plugins.cattlepi.agent.PiNode;
 import io.jenkins.plugins.cattlepi.cloud.RackRuntimes;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
-/** The reaper's two directions against a simulated rack: leases without holders, and Pi nodes without leases. */
+/**
+ * The reaper against a simulated rack: leases without holders, Pi nodes without leases, and cells
+ * of nodes Jenkins no longer has.
+ */
 @WithJenkins
 class OrphanReaperTest {
     private JenkinsRule j;
@@ -71,6 +75,18 @@ class OrphanReaperTest {
         rack.await("the node without a lease is removed", () -> j.jenkins.getNode("rack-orphan") == null);
         assertNotNull(j.jenkins.getNode("rack-kept"));
         assertEquals(kept.getPiId(), pis.leases().heldBy(kept.holder()).orElseThrow().id(), "its lease is kept");
+    }
+
+    @Test
+    void theCellOfANodeJenkinsDroppedIsDeletedAndNothingElseThere() throws Exception {
+        Path agents = rack.cloud.agentsFolder();
+        Path dropped = Files.createDirectories(agents.resolve("rack-0badcafe").resolve("build").resolve("src"));
+        Path other = Files.createDirectories(agents.resolve("not-a-node"));
+
+        reaper.execute(TaskListener.NULL);
+
+        assertFalse(Files.exists(dropped.getParent().getParent()), "a restart dropped its node without terminating it");
+        assertTrue(Files.exists(other), "only folders named as the cloud names its nodes");
     }
 
     private PiNode node(Rack pis, String name, Path agents) throws Exception {
