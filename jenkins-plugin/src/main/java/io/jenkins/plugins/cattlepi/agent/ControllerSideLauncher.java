@@ -64,20 +64,14 @@ public class ControllerSideLauncher extends ComputerLauncher {
         }
         PiCloud cloud = pi.cloud().orElseThrow(() -> new AbortException("The Pi cloud " + pi.getCloudName()
                 + " of " + pi.getNodeName() + " is gone"));
-        Sandbox sandbox;
         SandboxSettings settings;
         try {
             settings = cloud.sandboxSettings();
-            sandbox = AgentSandboxes.start(cloud.name, settings);
-        } catch (SandboxUnavailable | IllegalArgumentException e) {
-            throw new AbortException("Pi cloud " + cloud.name + ": the agent's sandbox cannot work here: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new AbortException(e.getMessage());
         }
         Path work = cloud.agentWork(pi.getNodeName());
-        if (!sandbox.srcInside(work).equals(pi.getRemoteFS())) {
-            throw new AbortException("Pi cloud " + cloud.name + ": its build sandbox changed since " + pi.getNodeName()
-                    + " was made (its remote folder is " + pi.getRemoteFS() + "); it is not started, and is removed"
-                    + " after the cloud's idle minutes");
-        }
+        Sandbox sandbox = sandbox(cloud.name, settings, work, pi);
         Path javaHome = Path.of(System.getProperty("java.home"));
         BuildCell cell = AgentCells.open(pi.getNodeName(), sandbox, work, cloud.piKey(),
                 sandbox.shows(javaHome) ? List.of() : List.of(javaHome));
@@ -109,6 +103,22 @@ public class ControllerSideLauncher extends ComputerLauncher {
             AgentCells.close(pi.getNodeName());
             throw e;
         }
+    }
+
+    /** The cloud's sandbox, checked now if need be, and the one the node was made for (its remote folder names it). */
+    private static Sandbox sandbox(String cloud, SandboxSettings settings, Path work, PiNode pi) throws AbortException {
+        Sandbox sandbox;
+        try {
+            sandbox = AgentSandboxes.start(cloud, settings);
+        } catch (SandboxUnavailable e) {
+            throw new AbortException("Pi cloud " + cloud + ": the agent's sandbox cannot work here: " + e.getMessage());
+        }
+        if (!sandbox.srcInside(work).equals(pi.getRemoteFS())) {
+            throw new AbortException("Pi cloud " + cloud + ": its build sandbox changed since " + pi.getNodeName()
+                    + " was made (its remote folder is " + pi.getRemoteFS() + "); it is not started, and is removed"
+                    + " after the cloud's idle minutes");
+        }
+        return sandbox;
     }
 
     @Extension
