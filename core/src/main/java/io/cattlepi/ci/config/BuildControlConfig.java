@@ -9,6 +9,7 @@ import io.cattlepi.ci.rack.RackSettings;
 import io.cattlepi.ci.report.GitHubSettings;
 import io.cattlepi.ci.report.S3Settings;
 import io.cattlepi.ci.sandbox.SandboxSettings;
+import io.cattlepi.ci.schedule.Placement;
 import io.cattlepi.ci.worker.RackMember;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,11 +22,12 @@ import java.util.List;
  *
  * @param deadLetters where rejected messages are copied, or null
  * @param storePath   the SQLite store
+ * @param placement   which Pi may take which build (the Pis' labels, {@code build_labels})
  */
 public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3Settings s3, GitHubSettings github,
                                  IntakeSettings intake, RackSettings rack, RecipeSettings recipe,
                                  SandboxSettings sandbox, EngineSettings engine, AutobuildSettings autobuild, ServerSettings server,
-                                 Path storePath) {
+                                 Path storePath, Placement placement) {
 
     /** What {@code config check} prints: every setting, secrets masked. */
     public List<String> summary() {
@@ -44,6 +46,9 @@ public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3S
         out.add("ssh:               user " + rack.sshUser() + ", key " + rack.sshIdentity().getPublic().getAlgorithm()
                 + ", host keys " + rack.hostKeyPolicy().wireName());
         out.add("steps:             " + commands(recipe.steps()));
+        if (!placement.required().isEmpty()) {
+            out.add("labels required:   " + new java.util.TreeMap<>(placement.required()));
+        }
         out.add("sandbox:           " + sandbox.kind().wireName() + ", at most " + sandbox.maxProcesses()
                 + " processes and " + sandbox.maxMemoryBytes() / SandboxSettings.MIB + " MiB per build");
         out.add("timeouts:          job " + recipe.jobTimeout().toSeconds() + " s, checkout "
@@ -61,7 +66,7 @@ public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3S
     }
 
     private static String member(RackMember m) {
-        return m.id() + "@" + m.host() + ":" + m.port();
+        return m.id() + "@" + m.host() + ":" + m.port() + (m.labels().isEmpty() ? "" : " " + m.labels());
     }
 
     private static String via(Object endpoint) {

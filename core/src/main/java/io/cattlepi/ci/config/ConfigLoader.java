@@ -20,6 +20,7 @@ import io.cattlepi.ci.report.GitHubSettings;
 import io.cattlepi.ci.report.S3Settings;
 import io.cattlepi.ci.sandbox.SandboxKind;
 import io.cattlepi.ci.sandbox.SandboxSettings;
+import io.cattlepi.ci.schedule.Placement;
 import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.worker.RackMember;
 import java.io.IOException;
@@ -113,11 +114,12 @@ public final class ConfigLoader {
             hidden.add(file);
         }
         SandboxSettings sandbox = sandbox(f, hidden);
+        Placement placement = placement(f, rack == null ? List.of() : rack.members());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new BuildControlConfig(queue, deadLetters, s3, github, intake, rack, recipe, sandbox, engine, autobuild,
-                server, store);
+                server, store, placement);
     }
 
     // ---- the sandbox: what a build may reach, and how much it may use
@@ -323,7 +325,43 @@ public final class ConfigLoader {
         return List.copyOf(out);
     }
 
-    /** {@code "host"}, {@code "host:port"} or {@code {name, host, port, mac}}; null after recording a problem. */
+    /**
+     * {@code build_labels}: {@code owner/name} (every build of the repository) or
+     * {@code owner/name@branch} (pushes to that branch) to the labels a Pi must carry; each label
+     * must be on some configured Pi, or such builds would wait forever.
+     */
+    private static Placement placement(ConfigFields f, List<RackMember> rack) {
+        JsonNode v = f.raw("build_labels");
+        if (v == null) {
+            return Placement.of(rack, Map.of());
+        }
+        if (!v.isObject()) {
+            f.problem(f.at("build_labels"), "expected an object of owner/name or owner/name@branch to labels");
+            return Placement.ANYWHERE;
+        }
+        Set<String> known = new HashSet<>();
+        rack.forEach(m -> known.addAll(m.labels()));
+        Map<String, Set<String>> required = new LinkedHashMap<>();
+        v.fields().forEachRemaining(e -> {
+            String at = f.at("build_labels") + "." + e.getKey();
+            String[] key = e.getKey().split("@", 2);
+            if (!REPO.matcher(key[0]).matches() || key.length == 2 && key[1].isBlank()) {
+                f.problem(at, "expected owner/name or owner/name@branch");
+                return;
+            }
+            ConfigFields labels = new ConfigFields(JSON.createObjectNode().set("labels", e.getValue()), at, f.problems());
+            List<String> list = labels.strings("labels", List.of());
+            for (String l : list) {
+                if (!known.contains(l)) {
+                    f.problem(at, "no Pi carries the label \"" + l + "\": such builds would never run");
+                }
+            }
+            required.put(e.getKey(), Set.copyOf(list));
+        });
+        return Placement.of(rack, required);
+    }
+
+    /** {@code "host"}, {@code "host:port"} or {@code {name, host, port, mac, labels}}; null after recording a problem. */
     private static RackMember machine(ConfigFields f, JsonNode m, String where) {
         if (m.isTextual()) {
             String s = m.asText().trim();
@@ -345,8 +383,10 @@ public final class ConfigLoader {
             String name = m.path("name").asText(host);
             int port = m.has("port") ? (m.get("port").canConvertToInt() ? m.get("port").asInt() : -1) : 22;
             String mac = m.path("mac").asText(null);
+            List<String> labels = mf.strings("labels", List.of());
+            mf.problems().forEach(p -> f.problem(p.path(), p.message()));
             try {
-                return RackMember.of(name, host, port, mac);
+                return RackMember.of(name, host, port, mac, labels);
             } catch (RackMember.InvalidMember e) {
                 f.problem(mf.at(e.field()), e.getMessage());
                 return null;

@@ -9,6 +9,7 @@ import io.cattlepi.ci.fleet.FleetMonitor;
 import io.cattlepi.ci.fleet.FleetSettings;
 import io.cattlepi.ci.metrics.EngineMetrics;
 import io.cattlepi.ci.retry.Sleeper;
+import io.cattlepi.ci.schedule.Placement;
 import io.cattlepi.ci.schedule.Scheduler;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.worker.RackMember;
@@ -53,11 +54,17 @@ public final class Engine implements AutoCloseable {
 
     public Engine(Store store, EnginePorts ports, EngineSettings settings, FleetSettings fleetSettings,
                   List<RackMember> rack, Sleeper sleeper) {
+        this(store, ports, settings, fleetSettings, rack, Placement.of(rack, java.util.Map.of()), sleeper);
+    }
+
+    /** @param placement which Pi may take which build (labels) */
+    public Engine(Store store, EnginePorts ports, EngineSettings settings, FleetSettings fleetSettings,
+                  List<RackMember> rack, Placement placement, Sleeper sleeper) {
         this.store = store;
         this.ports = ports;
         this.settings = settings;
         this.rack = List.copyOf(rack);
-        this.scheduler = new Scheduler(store);
+        this.scheduler = new Scheduler(store, placement);
         this.fleetPool = Executors.newFixedThreadPool(fleetSettings.parallelProbes(), DaemonThreads.named("fleet"));
         this.fleet = new FleetMonitor(store, ports.probe(), ports.reset(), fleetSettings, timer, fleetPool,
                 (before, after) -> {

@@ -10,7 +10,6 @@ import io.javalin.http.NotFoundResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,7 +26,7 @@ final class ApiRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/api/workers", ctx -> ctx.json(store.read(tx -> tx.workers()).stream().map(ApiRoutes::worker).toList()));
+        routes.get("/api/workers", ctx -> ctx.json(store.read(tx -> tx.workers()).stream().map(this::worker).toList()));
         routes.get("/api/workers/{id}", ctx -> {
             String id = ctx.pathParam("id");
             Worker w = store.read(tx -> tx.worker(id)).orElseThrow(() -> new NotFoundResponse("no Pi named " + id));
@@ -88,9 +87,10 @@ final class ApiRoutes {
         return store.read(tx -> tx.build(id)).orElseThrow(() -> new NotFoundResponse("no build " + id));
     }
 
-    static Map<String, Object> worker(Worker w) {
+    private Map<String, Object> worker(Worker w) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", w.id());
+        m.put("labels", new java.util.TreeSet<>(ops.labelsOf(w.id())));
         m.put("host", w.host());
         m.put("port", w.port());
         m.put("mac", w.mac());
@@ -132,10 +132,6 @@ final class ApiRoutes {
         m.put("kind", e.kind());
         m.put("detail", e.detail());
         return m;
-    }
-
-    static List<Map<String, Object>> workers(List<Worker> ws) {
-        return ws.stream().map(ApiRoutes::worker).toList();
     }
 
 }

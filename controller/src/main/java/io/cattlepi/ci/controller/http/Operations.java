@@ -29,6 +29,11 @@ public interface Operations {
     /** The build's log file on this host, if it has one. */
     Optional<Path> logOf(String buildId);
 
+    /** The labels a Pi carries (what builds may require of it), as configured. */
+    default java.util.Set<String> labelsOf(String workerId) {
+        return java.util.Set.of();
+    }
+
     /** Configuration choices every page must warn about (e.g. host keys not checked). */
     default java.util.List<String> warnings() {
         return java.util.List.of();

@@ -42,7 +42,9 @@ final class Pages {
             String action = w.state() == WorkerState.MAINTENANCE ? "undrain" : "drain";
             String build = w.buildId() == null ? "" : "<a href=\"/builds/" + esc(w.buildId()) + "\">" + esc(w.buildId()) + "</a>";
             rows.append("<tr data-worker=\"").append(esc(w.id())).append("\"><td><b>").append(esc(w.id())).append("</b><div class=muted>")
-                    .append(esc(w.host())).append(':').append(w.port()).append("</div></td>")
+                    .append(esc(w.host())).append(':').append(w.port()).append("</div>")
+                    .append(ops.labelsOf(w.id()).isEmpty() ? "" : "<div class=muted>" + esc(String.join(" ",
+                            new java.util.TreeSet<>(ops.labelsOf(w.id())))) + "</div>").append("</td>")
                     .append("<td><span class=\"state ").append(esc(w.state().wireName())).append("\" data-state=\"")
                     .append(esc(w.state().wireName())).append("\">").append(esc(w.state().wireName())).append("</span>")
                     .append("<div class=muted>since ").append(esc(w.stateSince())).append("</div><div class=muted>")

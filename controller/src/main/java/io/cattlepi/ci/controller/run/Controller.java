@@ -85,7 +85,7 @@ public final class Controller implements AutoCloseable {
                 probe, access.reset(),
                 access::checkWorkersConfig);
         Engine engine = closer.add(new Engine(store, ports, c.engine(), c.rack().fleet(), c.rack().members(),
-                Sleeper.SYSTEM));
+                c.placement(), Sleeper.SYSTEM));
         access.onDrift(engine::workersConfigDrifted);
         engine.start();
 
@@ -101,7 +101,8 @@ public final class Controller implements AutoCloseable {
                 new StoreAudit(store), WebhookIntake.DEFAULT_MAX_BODY);
         ServerSettings server = c.server();
         ControllerHttp http = closer.add(ControllerHttp.start(server.host(), server.port(), store,
-                new EngineOperations(engine, autobuild, outside.publisher(), c.engine().workspaces(), warnings, access),
+                new EngineOperations(engine, autobuild, outside.publisher(), c.engine().workspaces(), warnings, access,
+                        c.placement()),
                 server.operatorToken() == null ? null : server.operatorToken().reveal(),
                 () -> health(store, engine), metrics::render,
                 routes -> {

@@ -5,6 +5,7 @@ import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.controller.http.Operations;
 import io.cattlepi.ci.engine.Engine;
 import io.cattlepi.ci.rack.RackAccess;
+import io.cattlepi.ci.schedule.Placement;
 import io.cattlepi.ci.report.BuildPublisher;
 import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.worker.Worker;
@@ -20,15 +21,22 @@ final class EngineOperations implements Operations {
     private final Path workspaces;
     private final java.util.List<String> warnings;
     private final RackAccess rack;
+    private final Placement placement;
 
     EngineOperations(Engine engine, AutobuildTrigger autobuild, FolderPublisher publisher, Path workspaces,
-                     java.util.List<String> warnings, RackAccess rack) {
+                     java.util.List<String> warnings, RackAccess rack, Placement placement) {
         this.rack = rack;
+        this.placement = placement;
         this.warnings = java.util.List.copyOf(warnings);
         this.engine = engine;
         this.autobuild = autobuild;
         this.publisher = publisher;
         this.workspaces = workspaces;
+    }
+
+    @Override
+    public java.util.Set<String> labelsOf(String workerId) {
+        return placement.labelsOf(workerId);
     }
 
     @Override
