@@ -4,6 +4,7 @@ import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildIds;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.build.Lease;
+import io.cattlepi.ci.cancel.Cancellations;
 import io.cattlepi.ci.concurrent.DaemonThreads;
 import io.cattlepi.ci.fleet.FleetMonitor;
 import io.cattlepi.ci.fleet.FleetSettings;
@@ -12,6 +13,7 @@ import io.cattlepi.ci.retry.Sleeper;
 import io.cattlepi.ci.schedule.Placement;
 import io.cattlepi.ci.schedule.Scheduler;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.store.Tx;
 import io.cattlepi.ci.worker.RackMember;
 import io.cattlepi.ci.worker.Worker;
 import io.cattlepi.ci.worker.WorkerState;
@@ -77,8 +79,9 @@ public final class Engine implements AutoCloseable {
                 settings, timer, metrics, ports.probe(), ports.workersConfig());
         this.waiting = new WaitingNotices(store, ports.statuses(), ports.publisher(),
                 new StatusText(settings, ports.publisher()), settings);
-        // After admission: bind the new builds, settle builds a newer push superseded, tell waiting ones why.
+        // After admission: stop builds it cancelled, bind the new builds, settle builds a newer push superseded, tell waiting ones why.
         this.consumer = new QueueConsumer(ports.queue(), ports.admission(), scheduler::freeCapacity, () -> {
+            applyCancellations();
             wake();
             finisher.settleAll();
             postWaiting();
@@ -181,9 +184,27 @@ public final class Engine implements AutoCloseable {
         return again;
     }
 
-    /** Stops a running build; it ends with status error. */
-    public boolean cancel(String buildId) {
-        return runner.cancel(buildId);
+    /**
+     * Cancels a build: one not yet on a Pi ends at once; one on a Pi has its process tree killed
+     * and its Pi reset. Either way it ends {@code error} with {@code description} and is reported
+     * as any build is.
+     *
+     * @throws IllegalArgumentException when there is no such build
+     */
+    public Cancellations.Outcome cancel(String buildId, String description) {
+        Cancellations.Outcome done = store.write(tx -> Cancellations.cancel(tx,
+                tx.build(buildId).orElseThrow(() -> new IllegalArgumentException("no build " + buildId)), description));
+        switch (done) {
+            case ENDED -> finisher.settleSoon(buildId, java.time.Duration.ZERO);
+            case ASKED -> runner.cancel(buildId, description);
+            default -> { }
+        }
+        return done;
+    }
+
+    /** Cancels the builds whose cancellation is stored (asked by admission: superseded, closed) and run here. */
+    private void applyCancellations() {
+        store.read(Tx::cancelRequests).forEach(runner::cancel);
     }
 
     public EngineMetrics metrics() {
@@ -206,7 +227,7 @@ public final class Engine implements AutoCloseable {
     public void close() {
         consumer.close();
         fleet.close();
-        runner.cancelAll();
+        runner.stopAll();
         decisions.shutdownNow();
         timer.shutdownNow();
         buildPool.shutdown();

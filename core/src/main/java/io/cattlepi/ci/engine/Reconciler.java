@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * Start-up repair (the seed's cron nanny, done right): after a crash no build process of ours is
  * alive, so builds caught {@code scheduled} or {@code running} are re-queued (up to the allowed
- * number of runs) or ended with {@code error}, and Pis still leased are sent to {@code unknown}
+ * number of runs) or ended with {@code error} (at once when their cancellation was asked), and Pis still leased are sent to {@code unknown}
  * to be probed and reset. Builds left {@code finishing} are settled by the finisher; SQS
  * messages are re-adopted when they are redelivered.
  */
@@ -31,10 +31,13 @@ public final class Reconciler {
             int repaired = 0;
             Set<String> live = new HashSet<>();
             for (Build b : tx.buildsIn(BuildState.SCHEDULED, BuildState.RUNNING)) {
-                Build next = b.attempts() < maxRuns
+                java.util.Optional<String> cancelled = tx.cancelRequest(b.id());
+                Build next = cancelled.isPresent() ? b.finished(BuildResult.ERROR, cancelled.get(), tx.now())
+                        : b.attempts() < maxRuns
                         ? b.requeued("controller restarted; running again")
                         : b.finished(BuildResult.ERROR, "controller restarted during the build", tx.now());
                 tx.buildChanged(b, next);
+                tx.forgetCancel(b.id());
                 repaired++;
             }
             for (Build b : tx.buildsIn(BuildState.SCHEDULED, BuildState.RUNNING)) {

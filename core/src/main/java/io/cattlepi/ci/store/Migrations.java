@@ -74,6 +74,15 @@ final class Migrations {
               value TEXT NOT NULL,
               at INTEGER NOT NULL
             );
+            """,
+            // 3: cancellations asked for builds that hold a Pi: the build ends "cancelled" even
+            // when the controller restarts before its process tree is killed
+            """
+            CREATE TABLE cancellations (
+              build_id TEXT PRIMARY KEY,
+              reason TEXT NOT NULL,
+              at INTEGER NOT NULL
+            );
             """);
 
     private Migrations() {

@@ -129,6 +129,34 @@ public final class Tx {
         }
     }
 
+    // ---- cancellations
+
+    /** Asks for a build holding a Pi to be cancelled; the first reason asked for is the one kept. */
+    public void requestCancel(String buildId, String reason) {
+        update("INSERT OR IGNORE INTO cancellations (build_id, reason, at) VALUES (?,?,?)",
+                buildId, reason, now().toEpochMilli());
+    }
+
+    /** Why the build was asked to stop, if it was. */
+    public Optional<String> cancelRequest(String buildId) {
+        return query("SELECT reason FROM cancellations WHERE build_id = ?", rs -> rs.getString(1), buildId)
+                .stream().findFirst();
+    }
+
+    /** Cancellations asked for builds still holding a Pi, by build id. */
+    public java.util.Map<String, String> cancelRequests() {
+        java.util.Map<String, String> asked = new java.util.LinkedHashMap<>();
+        query("SELECT c.build_id, c.reason FROM cancellations c JOIN builds b ON b.id = c.build_id"
+                + " WHERE b.state IN ('scheduled', 'running') ORDER BY c.at",
+                rs -> asked.put(rs.getString(1), rs.getString(2)));
+        return asked;
+    }
+
+    /** The build ended: its cancellation, if any, is done. */
+    public void forgetCancel(String buildId) {
+        update("DELETE FROM cancellations WHERE build_id = ?", buildId);
+    }
+
     // ---- kept values
 
     /** A value the controller keeps between runs, by name. */

@@ -7,6 +7,7 @@ import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.build.WorkOutcome;
+import io.cattlepi.ci.cancel.Cancellations;
 import io.cattlepi.ci.crash.CrashPoint;
 import io.cattlepi.ci.engine.rig.EngineRig;
 import io.cattlepi.ci.worker.WorkerState;
@@ -132,5 +133,77 @@ class EngineTest {
         assertEquals(List.of(message), rig.queue.deleted(), "deleted once");
         assertTrue(rig.ledger.indexOf("status " + SHA + " success") < rig.ledger.indexOf("delete " + message));
         assertTrue(rig.ledger.all("work " + SHA).size() <= 2, "run at most twice: " + rig.ledger.entries());
+    }
+
+    @Test
+    void aQueuedBuildCancelledEndsWithoutRunningAndIsReported() {
+        rig = new EngineRig(dir, 1);
+        String busy = "1".repeat(40);
+        rig.start().pullRequest(2, SHA);
+        rig.await("settled", () -> settled(SHA));
+        rig.work.hold(busy);
+        rig.pullRequest(7, busy);
+        rig.await("the only Pi busy", () -> running(busy));
+        Build again = rig.engine().retry(rig.build(SHA).orElseThrow().id());
+        assertEquals(Cancellations.Outcome.ENDED,
+                rig.engine().cancel(again.id(), Cancellations.byOperator("alice", "wrong\nbranch")));
+        rig.await("the retry settled", () -> rig.write(tx -> tx.build(again.id())).orElseThrow().state() == BuildState.DONE);
+        assertEquals(List.of("status " + SHA + " success cattlepi-ci all steps passed",
+                "status " + SHA + " error cattlepi-ci cancelled by alice: wrong branch"), finalStatuses(SHA));
+        assertEquals(1, rig.ledger.all("work " + SHA).size(), "the retry never ran: " + rig.ledger.entries());
+        rig.work.release(busy);
+        rig.await("the other build settled", () -> settled(busy));
+    }
+
+    @Test
+    void aRunningBuildCancelledIsStoppedReportedAndItsPiProbedAndReset() {
+        rig = new EngineRig(dir, 1);
+        rig.work.hold(SHA);
+        rig.start().pullRequest(2, SHA);
+        rig.await("running", () -> running(SHA));
+        String id = rig.build(SHA).orElseThrow().id();
+        assertEquals(Cancellations.Outcome.ASKED, rig.engine().cancel(id, Cancellations.byOperator(null, "")));
+        rig.await("settled", () -> settled(SHA));
+        assertEquals(List.of("status " + SHA + " error cattlepi-ci cancelled by an operator"), finalStatuses(SHA));
+        rig.await("the Pi reset and ready", this::allReady);
+        assertEquals(2, rig.pis.restores("10.0.0.1"), "once when first seen, once after the cancelled build");
+        assertEquals(Cancellations.Outcome.ALREADY_OVER, rig.engine().cancel(id, "cancelled again"));
+    }
+
+    @Test
+    void aCancelAskedBeforeACrashEndsTheBuildAtTheRestartInsteadOfRunningItAgain() {
+        rig = new EngineRig(dir, 1);
+        rig.work.hold(SHA);
+        rig.start().pullRequest(2, SHA);
+        rig.await("running", () -> running(SHA));
+        // Stored as admission stores a superseded build's cancel, then the controller dies.
+        rig.write(tx -> Cancellations.cancel(tx, tx.build(rig.build(SHA).orElseThrow().id()).orElseThrow(),
+                Cancellations.superseded("b".repeat(40))));
+        rig.crash();
+        rig.start();
+        rig.await("settled", () -> settled(SHA));
+        assertEquals(List.of("status " + SHA + " error cattlepi-ci cancelled: superseded by bbbbbbbbbbbb"),
+                finalStatuses(SHA));
+        assertEquals(1, rig.ledger.all("work " + SHA).size(), "not run again: " + rig.ledger.entries());
+        rig.await("the Pi reset and ready", this::allReady);
+    }
+
+    @Test
+    void aControllerStoppingLeavesItsRunningBuildToTheNextStartNotToAnErrorStatus() {
+        rig = new EngineRig(dir, 1);
+        rig.work.hold(SHA);
+        rig.start().pullRequest(2, SHA);
+        rig.await("running", () -> running(SHA));
+        rig.crash();
+        assertEquals(BuildState.RUNNING, rig.build(SHA).orElseThrow().state());
+        assertEquals(List.of(), finalStatuses(SHA));
+        rig.work.release(SHA);
+        rig.start();
+        rig.await("settled", () -> settled(SHA));
+        assertEquals(List.of("status " + SHA + " success cattlepi-ci all steps passed"), finalStatuses(SHA));
+    }
+
+    private boolean running(String sha) {
+        return rig.build(sha).map(b -> b.state() == BuildState.RUNNING).orElse(false);
     }
 }

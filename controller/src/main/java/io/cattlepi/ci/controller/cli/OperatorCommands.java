@@ -177,6 +177,33 @@ final class OperatorCommands {
         }
     }
 
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = "Cancel a build: a queued one ends at once, a running one is stopped and its Pi reset.")
+    static final class Cancel extends Base {
+        @Parameters(index = "0", paramLabel = "BUILD")
+        String build;
+
+        @Option(names = "--reason", defaultValue = "", description = "Shown in the build's status on GitHub.")
+        String reason;
+
+        @Option(names = "--by", defaultValue = "${env:USER}", description = "Who cancels (default: $USER).")
+        String by;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
+            JsonNode b = api.post("api/builds/" + ApiClient.segment(build) + "/cancel?by=" + ApiClient.segment(nz(by))
+                    + "&reason=" + ApiClient.segment(reason));
+            out.println(switch (b.path("cancel").asText()) {
+                case "ended" -> b.path("id").asText() + ": ended before it ran (" + b.path("description").asText() + ")";
+                default -> b.path("id").asText() + ": stopping; its Pi is reset next";
+            });
+        }
+
+        private static String nz(String s) {
+            return s == null ? "" : s;
+        }
+    }
+
     @Command(name = "workers-config", mixinStandardHelpOptions = true,
             description = "Approve the workers' CattlePi config as it is now (after changing it on purpose).",
             subcommands = {ApproveWorkersConfig.class})

@@ -5,6 +5,7 @@ import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.worker.Worker;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import java.nio.file.Files;
@@ -71,6 +72,17 @@ final class ApiRoutes {
         routes.post("/api/builds/{id}/retry", ctx -> {
             token.check(ctx);
             ctx.status(201).json(build(ops.retry(build(ctx).id())));
+        });
+        routes.post("/api/builds/{id}/cancel", ctx -> {
+            token.check(ctx);
+            Build b = build(ctx);
+            String outcome = ops.cancel(b.id(), ctx.queryParam("by"), ctx.queryParam("reason"));
+            if ("already-over".equals(outcome)) {
+                throw new ConflictResponse("build " + b.id() + " is already " + b.state().wireName() + ": nothing to cancel");
+            }
+            Map<String, Object> body = build(build(ctx));
+            body.put("cancel", outcome);
+            ctx.status(202).json(body);
         });
         routes.post("/api/workers-config/approve", ctx -> {
             token.check(ctx);

@@ -17,6 +17,13 @@ public interface Operations {
     /** Queues a new build of the same commit; returns it. */
     Build retry(String buildId);
 
+    /**
+     * Cancels a build (see {@code Engine.cancel}); {@code by} and {@code reason} are the operator's
+     * words for its description, either may be null. Returns {@code ended} (it had not started),
+     * {@code asked} (it is being stopped) or {@code already-over}.
+     */
+    String cancel(String buildId, String by, String reason);
+
     /** Starts the weekly release build now; returns the queued build. */
     Build autobuildNow();
 

@@ -136,11 +136,29 @@ final class Pages {
                 .append("<p class=marked>").append(esc(m.match().line())).append("<br><span class=muted>")
                 .append(esc(m.match().rule())).append(" · ").append(esc(m.step())).append("</span></p>"));
         String decided = marked.isEmpty() ? "" : "<h3>Lines that decided the result</h3>" + marked;
+        boolean cancellable = b.state() == BuildState.WAITING || b.state() == BuildState.QUEUED
+                || b.state() == BuildState.SCHEDULED || b.state() == BuildState.RUNNING;
+        String cancel = !cancellable ? "" : """
+                <p><button id=cancel onclick="cancelBuild('%s')">Cancel this build</button></p>
+                <script>
+                async function cancelBuild(id){
+                  let t=sessionStorage.getItem('opToken')||prompt('Operator token');
+                  if(!t)return; sessionStorage.setItem('opToken',t);
+                  const reason=prompt('Reason (shown on GitHub)');
+                  if(reason===null)return;
+                  const r=await fetch('/api/builds/'+encodeURIComponent(id)+'/cancel?reason='+encodeURIComponent(reason),
+                    {method:'POST',headers:{'Authorization':'Bearer '+t}});
+                  if(r.status===401){sessionStorage.removeItem('opToken');}
+                  if(!r.ok){alert(await r.text());}
+                  location.reload();
+                }
+                </script>
+                """.formatted(esc(b.id()));
         String body = """
                 <h2>Build %s <span class="state %s" id=status>%s</span></h2>
                 <p>%s · %s · <code>%s</code> · Pi %s · %s</p>
                 <p class=muted>%s</p>
-                %s
+                %s%s
                 <h3>Log</h3><pre id=log></pre>
                 <h3>History</h3><ul>%s</ul>
                 <script>
@@ -157,7 +175,7 @@ final class Pages {
                 </script>
                 """.formatted(esc(b.id()), esc(status), esc(status), esc(b.repository()),
                 esc(b.prNumber() != null ? "PR #" + b.prNumber() : b.ref()), esc(b.sha()), esc(b.workerId()), s3,
-                esc(b.description()), decided, hist, esc(b.id()));
+                esc(b.description()), cancel, decided, hist, esc(b.id()));
         return page("Build " + b.id(), body);
     }
 

@@ -2,6 +2,7 @@ package io.cattlepi.ci.controller.run;
 
 import io.cattlepi.ci.autobuild.AutobuildTrigger;
 import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.cancel.Cancellations;
 import io.cattlepi.ci.controller.http.Operations;
 import io.cattlepi.ci.engine.Engine;
 import io.cattlepi.ci.rack.RackAccess;
@@ -62,6 +63,12 @@ final class EngineOperations implements Operations {
     @Override
     public Build retry(String buildId) {
         return engine.retry(buildId);
+    }
+
+    @Override
+    public String cancel(String buildId, String by, String reason) {
+        return engine.cancel(buildId, Cancellations.byOperator(by, reason)).name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '-');
     }
 
     @Override

@@ -92,6 +92,11 @@ public final class EngineRig implements AutoCloseable {
         return store.read(tx -> tx.buildsOf(REPOSITORY, sha, "pull_request")).stream().findFirst();
     }
 
+    /** What the next start finds in the store, as a transaction of its own (e.g. admission's). */
+    public <T> T write(Store.Work<T> work) {
+        return store.write(work);
+    }
+
     public List<Worker> workers() {
         return store.read(tx -> tx.workers());
     }
