@@ -5,6 +5,7 @@ import io.cattlepi.ci.build.run.RecipeSettings;
 import io.cattlepi.ci.engine.EngineSettings;
 import io.cattlepi.ci.intake.IntakeSettings;
 import io.cattlepi.ci.intake.SqsSettings;
+import io.cattlepi.ci.power.PowerSettings;
 import io.cattlepi.ci.rack.RackSettings;
 import io.cattlepi.ci.report.GitHubSettings;
 import io.cattlepi.ci.report.S3Settings;
@@ -23,11 +24,12 @@ import java.util.List;
  * @param deadLetters where rejected messages are copied, or null
  * @param storePath   the SQLite store
  * @param placement   which Pi may take which build (the Pis' labels, {@code build_labels})
+ * @param power       which Pis' power the controller switches, and how often it may
  */
 public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3Settings s3, GitHubSettings github,
                                  IntakeSettings intake, RackSettings rack, RecipeSettings recipe,
                                  SandboxSettings sandbox, EngineSettings engine, AutobuildSettings autobuild, ServerSettings server,
-                                 Path storePath, Placement placement) {
+                                 Path storePath, Placement placement, PowerSettings power) {
 
     /** What {@code config check} prints: every setting, secrets masked. */
     public List<String> summary() {
@@ -49,6 +51,9 @@ public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3S
         if (!placement.required().isEmpty()) {
             out.add("labels required:   " + new java.util.TreeMap<>(placement.required()));
         }
+        out.add("power control:     " + (power.commands().isEmpty() ? "none" : String.join(", ",
+                new java.util.TreeSet<>(power.commands().keySet())) + " (cycled after " + power.cycleAfter().toSeconds()
+                + " s silent, at most " + power.perHour() + " an hour)"));
         out.add("sandbox:           " + sandbox.kind().wireName() + ", at most " + sandbox.maxProcesses()
                 + " processes and " + sandbox.maxMemoryBytes() / SandboxSettings.MIB + " MiB per build");
         out.add("timeouts:          job " + recipe.jobTimeout().toSeconds() + " s, checkout "

@@ -15,6 +15,7 @@ import io.cattlepi.ci.fleet.ssh.SshKeys;
 import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.IntakeSettings;
 import io.cattlepi.ci.intake.SqsSettings;
+import io.cattlepi.ci.power.PowerSettings;
 import io.cattlepi.ci.rack.RackSettings;
 import io.cattlepi.ci.report.GitHubSettings;
 import io.cattlepi.ci.report.S3Settings;
@@ -115,11 +116,12 @@ public final class ConfigLoader {
         }
         SandboxSettings sandbox = sandbox(f, hidden);
         Placement placement = placement(f, rack == null ? List.of() : rack.members());
+        PowerSettings power = PowerConfig.read(f, rack == null ? List.of() : rack.members());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new BuildControlConfig(queue, deadLetters, s3, github, intake, rack, recipe, sandbox, engine, autobuild,
-                server, store, placement);
+                server, store, placement, power);
     }
 
     // ---- the sandbox: what a build may reach, and how much it may use

@@ -68,7 +68,7 @@ public final class Engine implements AutoCloseable {
         this.rack = List.copyOf(rack);
         this.scheduler = new Scheduler(store, placement);
         this.fleetPool = Executors.newFixedThreadPool(fleetSettings.parallelProbes(), DaemonThreads.named("fleet"));
-        this.fleet = new FleetMonitor(store, ports.probe(), ports.reset(), fleetSettings, timer, fleetPool,
+        this.fleet = new FleetMonitor(store, ports.probe(), ports.reset(), fleetSettings, ports.power(), timer, fleetPool,
                 (before, after) -> {
                     if (after.state() == WorkerState.READY) {
                         wake();
@@ -166,6 +166,11 @@ public final class Engine implements AutoCloseable {
 
     public Worker undrain(String workerId) {
         return fleet.undrain(workerId);
+    }
+
+    /** Switches a Pi off and on (its power commands); refused while it runs a build. */
+    public Worker powerCycle(String workerId, String why) {
+        return fleet.powerCycle(workerId, why);
     }
 
     /** Queues a new build of the same commit (no SQS message: nothing to delete at the end). */

@@ -165,6 +165,10 @@ public final class DemoWorld implements AutoCloseable {
         bc.put("checkout_retry_every_s", 1);
         bc.put("monitor_interval_s", Math.max(1, o.monitorInterval().toSeconds()));
         bc.put("visibility_timeout_s", 10);
+        // The rack's power switch, driven as an operator drives uhubctl or a PDU: a command per action.
+        ObjectNode power = bc.putObject("power");
+        rack.power().offCommand().forEach(power.withArray("off")::add);
+        rack.power().onCommand().forEach(power.withArray("on")::add);
         if (o.steps() != null) {
             ArrayNode steps = bc.putArray("build_steps");
             for (List<String> argv : o.steps()) {

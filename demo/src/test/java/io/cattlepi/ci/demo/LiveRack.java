@@ -123,6 +123,18 @@ final class LiveRack implements AutoCloseable {
         return getUrl("http://127.0.0.1:" + controller.httpPort() + path);
     }
 
+    /** An operator's POST on the controller's API (with the operator token). */
+    HttpResponse<String> operatorPost(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + DemoWorld.OPERATOR_TOKEN.reveal())
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The Pi's history, newest last. */
+    List<io.cattlepi.ci.store.Event> history(String pi) {
+        return controller.store().read(tx -> tx.events(io.cattlepi.ci.store.Event.WORKER, pi, 200));
+    }
+
     HttpResponse<String> getUrl(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

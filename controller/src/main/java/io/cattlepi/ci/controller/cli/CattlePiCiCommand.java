@@ -31,6 +31,7 @@ public final class CattlePiCiCommand implements Runnable {
         cli.addSubcommand(new OperatorCommands.Retire());
         cli.addSubcommand(new OperatorCommands.Retry());
         cli.addSubcommand(new OperatorCommands.Cancel());
+        cli.addSubcommand(new OperatorCommands.PowerCycle());
         cli.addSubcommand(new OperatorCommands.WorkersConfig());
         return cli;
     }

@@ -158,6 +158,22 @@ final class OperatorCommands {
         }
     }
 
+    @Command(name = "power-cycle", mixinStandardHelpOptions = true,
+            description = "Switch a Pi off and on with its power commands (not while it runs a build).")
+    static final class PowerCycle extends WorkerAction {
+        @Option(names = "--reason", defaultValue = "power-cycled from the command line", description = "Kept in the Pi's history.")
+        String reason;
+
+        String action() {
+            return "power-cycle";
+        }
+
+        @Override
+        String reason() {
+            return reason;
+        }
+    }
+
     @Command(name = "undrain", mixinStandardHelpOptions = true, description = "Put a drained or retired Pi back into service.")
     static final class Undrain extends WorkerAction {
         String action() {

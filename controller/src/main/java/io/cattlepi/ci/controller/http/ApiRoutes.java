@@ -69,6 +69,11 @@ final class ApiRoutes {
             token.check(ctx);
             ctx.json(worker(ops.undrain(ctx.pathParam("id"))));
         });
+        routes.post("/api/workers/{id}/power-cycle", ctx -> {
+            token.check(ctx);
+            String reason = Optional.ofNullable(ctx.queryParam("reason")).orElse("no reason given");
+            ctx.status(202).json(worker(ops.powerCycle(ctx.pathParam("id"), reason)));
+        });
         routes.post("/api/builds/{id}/retry", ctx -> {
             token.check(ctx);
             ctx.status(201).json(build(ops.retry(build(ctx).id())));
@@ -115,6 +120,7 @@ final class ApiRoutes {
         m.put("failedResets", w.health().failedResets());
         m.put("consecutiveFailures", w.health().consecutiveFailures());
         m.put("lastTimeToReadyMs", w.health().lastTimeToReadyMillis());
+        m.put("powerControlled", ops.powerControlled(w.id()));
         return m;
     }
 

@@ -14,6 +14,16 @@ public interface Operations {
     /** Takes a Pi out of the rack for good; {@link #undrain} brings it back. */
     Worker retire(String workerId, String reason);
 
+    /** Switches a Pi off and on through its power commands (asynchronously); refused while it runs a build. */
+    default Worker powerCycle(String workerId, String reason) {
+        throw new UnsupportedOperationException("power control is not available on this server");
+    }
+
+    /** Whether the Pi's power commands are configured. */
+    default boolean powerControlled(String workerId) {
+        return false;
+    }
+
     /** Queues a new build of the same commit; returns it. */
     Build retry(String buildId);
 

@@ -55,7 +55,10 @@ final class Pages {
                     .append("<td class=wide>").append(hist).append("</td>")
                     // One button, the action that applies: narrower rows on a phone.
                     .append("<td><button onclick=\"act('").append(esc(w.id())).append("','").append(action).append("')\">")
-                    .append(action).append("</button></td></tr>");
+                    .append(action).append("</button>")
+                    .append(ops.powerControlled(w.id()) && !w.state().isLeased() ? "<button class=power onclick=\"act('"
+                            + esc(w.id()) + "','power-cycle')\">power-cycle</button>" : "")
+                    .append("</td></tr>");
         }
         String body = securityEvents() + """
                 <h2>Rack</h2>
@@ -66,7 +69,10 @@ final class Pages {
                 async function act(id, what){
                   let t=sessionStorage.getItem('opToken')||prompt('Operator token');
                   if(!t)return; sessionStorage.setItem('opToken',t);
-                  const reason=what==='drain'?(prompt('Reason')||'drained from the UI'):'';
+                  let reason='';
+                  if(what==='drain'){reason=prompt('Reason')||'drained from the UI';}
+                  if(what==='power-cycle'){reason=prompt('Switch '+id+' off and on? Reason');if(reason===null)return;
+                    reason=reason||'power-cycled from the UI';}
                   const r=await fetch('/api/workers/'+encodeURIComponent(id)+'/'+what+'?reason='+encodeURIComponent(reason),
                     {method:'POST',headers:{'Authorization':'Bearer '+t}});
                   if(r.status===401){sessionStorage.removeItem('opToken');}

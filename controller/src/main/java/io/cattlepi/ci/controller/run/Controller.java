@@ -10,12 +10,14 @@ import io.cattlepi.ci.controller.http.ControllerHttp;
 import io.cattlepi.ci.controller.http.WebhookRoute;
 import io.cattlepi.ci.engine.Engine;
 import io.cattlepi.ci.engine.EnginePorts;
+import io.cattlepi.ci.fleet.PowerControl;
 import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.StoreAudit;
 import io.cattlepi.ci.intake.VisibilityHeartbeat;
 import io.cattlepi.ci.intake.WebhookIntake;
 import io.cattlepi.ci.metrics.MetricsReport;
+import io.cattlepi.ci.power.CommandPowerSwitch;
 import io.cattlepi.ci.rack.RackAccess;
 import io.cattlepi.ci.retry.Sleeper;
 import io.cattlepi.ci.sandbox.Sandbox;
@@ -79,11 +81,12 @@ public final class Controller implements AutoCloseable {
         ExternalPorts outside = ExternalPorts.open(c.queue(), c.deadLetters(), c.s3(), c.github(), filter, store, closer);
         RackAccess access = closer.add(RackAccess.open(c.rack(), store));
         Probe probe = access.probe();
+        PowerControl power = CommandPowerSwitch.control(c.power(), Sleeper.SYSTEM);
         EnginePorts ports = new EnginePorts(outside.queue(), outside.admission(),
                 new VisibilityHeartbeat(store, outside.queue(), c.engine().visibilityTimeout()), outside.statuses(),
                 outside.publisher(), new RecipeWork(c.recipe(), sandbox, Clock.systemUTC(), Sleeper.SYSTEM, access.watch()),
                 probe, access.reset(),
-                access::checkWorkersConfig);
+                access::checkWorkersConfig, power);
         Engine engine = closer.add(new Engine(store, ports, c.engine(), c.rack().fleet(), c.rack().members(),
                 c.placement(), Sleeper.SYSTEM));
         access.onDrift(engine::workersConfigDrifted);
@@ -102,7 +105,7 @@ public final class Controller implements AutoCloseable {
         ServerSettings server = c.server();
         ControllerHttp http = closer.add(ControllerHttp.start(server.host(), server.port(), store,
                 new EngineOperations(engine, autobuild, outside.publisher(), c.engine().workspaces(), warnings, access,
-                        c.placement()),
+                        c.placement(), power),
                 server.operatorToken() == null ? null : server.operatorToken().reveal(),
                 () -> health(store, engine), metrics::render,
                 routes -> {

@@ -5,6 +5,7 @@ import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.cancel.Cancellations;
 import io.cattlepi.ci.controller.http.Operations;
 import io.cattlepi.ci.engine.Engine;
+import io.cattlepi.ci.fleet.PowerControl;
 import io.cattlepi.ci.rack.RackAccess;
 import io.cattlepi.ci.schedule.Placement;
 import io.cattlepi.ci.report.BuildPublisher;
@@ -23,9 +24,11 @@ final class EngineOperations implements Operations {
     private final java.util.List<String> warnings;
     private final RackAccess rack;
     private final Placement placement;
+    private final PowerControl power;
 
     EngineOperations(Engine engine, AutobuildTrigger autobuild, FolderPublisher publisher, Path workspaces,
-                     java.util.List<String> warnings, RackAccess rack, Placement placement) {
+                     java.util.List<String> warnings, RackAccess rack, Placement placement, PowerControl power) {
+        this.power = power;
         this.rack = rack;
         this.placement = placement;
         this.warnings = java.util.List.copyOf(warnings);
@@ -58,6 +61,16 @@ final class EngineOperations implements Operations {
     @Override
     public Worker undrain(String workerId) {
         return engine.undrain(workerId);
+    }
+
+    @Override
+    public Worker powerCycle(String workerId, String reason) {
+        return engine.powerCycle(workerId, reason);
+    }
+
+    @Override
+    public boolean powerControlled(String workerId) {
+        return power.power().controls(workerId);
     }
 
     @Override

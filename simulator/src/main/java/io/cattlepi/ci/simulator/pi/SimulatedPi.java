@@ -78,6 +78,7 @@ public final class SimulatedPi implements AutoCloseable {
     private volatile ScheduledFuture<?> pendingPower;
     private final AtomicInteger boots = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
+    private final AtomicInteger powerCycles = new AtomicInteger();
     private final List<Socket> held = new CopyOnWriteArrayList<>();
     private volatile State state = State.DOWN;
     private volatile boolean cattlepiNext;
@@ -198,6 +199,17 @@ public final class SimulatedPi implements AutoCloseable {
     public void reboot() {
         goDown(State.DOWN);
         scheduleBoot(Duration.ZERO);
+    }
+
+    /** Its power switched off (a PDU outlet, a USB hub port): down, and stays down until {@link #powerOn()}. */
+    public void powerOff() {
+        goDown(State.DOWN);
+        powerCycles.incrementAndGet();
+    }
+
+    /** How many times its power was switched off. */
+    public int powerOffs() {
+        return powerCycles.get();
     }
 
     /** Power cut: down for {@code outage}, then boots again (into stock, or the image it was flashing). */
