@@ -142,6 +142,20 @@ public final class Tx {
                 name, value, now().toEpochMilli());
     }
 
+    public void forget(String name) {
+        update("DELETE FROM kept_values WHERE name = ?", name);
+    }
+
+    /** Kept values whose names start with {@code prefix}, by name. */
+    public java.util.Map<String, String> keptStartingWith(String prefix) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String[] row : query("SELECT name, value FROM kept_values WHERE substr(name, 1, ?) = ?",
+                rs -> new String[] {rs.getString(1), rs.getString(2)}, prefix.length(), prefix)) {
+            out.put(row[0], row[1]);
+        }
+        return out;
+    }
+
     // ---- events
 
     public void append(String subjectKind, String subjectId, String kind, String detail) {

@@ -58,8 +58,10 @@ final class OperatorCommands {
         void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
             out.printf("%-12s %-12s %-24s %-22s %s%n", "PI", "STATE", "SINCE", "BUILD", "REASON");
             for (JsonNode w : api.get("api/workers")) {
-                out.printf("%-12s %-12s %-24s %-22s %s%n", w.path("id").asText(), w.path("state").asText(),
-                        w.path("since").asText(), w.path("build").asText(""), w.path("reason").asText());
+                boolean draining = !w.path("draining").isNull() && !w.path("draining").isMissingNode();
+                out.printf("%-12s %-12s %-24s %-22s %s%n", w.path("id").asText(), w.path("state").asText()
+                        + (draining ? "+draining" : ""), w.path("since").asText(), w.path("build").asText(""),
+                        draining ? "draining: " + w.path("draining").asText() : w.path("reason").asText());
             }
         }
     }
@@ -124,6 +126,11 @@ final class OperatorCommands {
         void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
             String query = reason() == null ? "" : "?reason=" + ApiClient.segment(reason());
             JsonNode w = api.post("api/workers/" + ApiClient.segment(pi) + "/" + action() + query);
+            if (w.hasNonNull("draining")) {
+                out.println(w.path("id").asText() + ": draining; it goes to maintenance when build "
+                        + w.path("build").asText() + " ends (" + w.path("draining").asText() + ")");
+                return;
+            }
             out.println(w.path("id").asText() + ": " + w.path("state").asText() + " (" + w.path("reason").asText() + ")");
         }
     }
