@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Draining a Pi that runs a build marks it: the build finishes, then the Pi goes to maintenance, not to reset. */
+/**
+ * Operator actions on the engine: draining a Pi that runs a build marks it (the build finishes,
+ * then the Pi goes to maintenance, not to reset), and a retry asked twice is queued once.
+ */
 class DrainTest {
     private static final String SHA = "c".repeat(40);
 
@@ -69,5 +72,18 @@ class DrainTest {
         rig = new EngineRig(dir, 1).start();
         rig.await("ready", () -> pi().state() == WorkerState.READY);
         assertEquals(WorkerState.MAINTENANCE, rig.engine().drain("pi-1", "new SD card").state());
+    }
+
+    @Test
+    void retryingTheSameBuildTwiceQueuesItOnce() {
+        rig = new EngineRig(dir, 1).start();
+        rig.pullRequest(4, SHA);
+        rig.await("settled", () -> rig.build(SHA).map(b -> b.state() == BuildState.DONE).orElse(false));
+        rig.await("ready", () -> pi().state() == WorkerState.READY);
+        rig.engine().drain("pi-1", "keeps the retry waiting");
+        String first = rig.build(SHA).orElseThrow().id();
+        String again = rig.engine().retry(first).id();
+        assertEquals(again, rig.engine().retry(first).id(), "the queued retry, not a second one");
+        assertEquals(BuildState.QUEUED, rig.engine().store().read(tx -> tx.build(again)).orElseThrow().state());
     }
 }
