@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Store implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Store.class);
+    /** One line per Pi state change, with its cause: the operator's view of the rack. */
+    private static final Logger transitions = LoggerFactory.getLogger("io.cattlepi.ci.fleet.Transitions");
 
     /** Work done inside one transaction. */
     @FunctionalInterface
@@ -135,8 +137,11 @@ public final class Store implements AutoCloseable {
         try {
             writer.setAutoCommit(false);
             try {
-                T result = work.apply(new Tx(writer, clock, true));
+                Tx tx = new Tx(writer, clock, true);
+                T result = work.apply(tx);
                 writer.commit();
+                // After the commit: the log says only what the store kept.
+                tx.transitions().forEach(line -> transitions.info(line));
                 return result;
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(e);

@@ -31,6 +31,8 @@ public final class Tx {
     private final Connection c;
     private final Clock clock;
     private final boolean writable;
+    /** Pi transitions of this transaction, logged by the store once it commits. */
+    private final List<String> transitions = new ArrayList<>();
 
     Tx(Connection c, Clock clock, boolean writable) {
         this.c = c;
@@ -66,7 +68,12 @@ public final class Tx {
         if (before == null || before.state() != after.state()) {
             String from = before == null ? "new" : before.state().wireName();
             append(Event.WORKER, after.id(), "transition", from + " -> " + after.state().wireName() + ": " + after.reason());
+            transitions.add("Pi " + after.id() + ": " + from + " -> " + after.state().wireName() + ": " + after.reason());
         }
+    }
+
+    List<String> transitions() {
+        return transitions;
     }
 
     public void removeWorker(String id) {
