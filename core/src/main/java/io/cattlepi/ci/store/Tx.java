@@ -119,6 +119,14 @@ public final class Tx {
         return query("SELECT " + BUILD_COLUMNS + " FROM builds ORDER BY created_at DESC, id DESC LIMIT ?", Tx::build, limit);
     }
 
+    /** When the last build with this result finished, or null. */
+    public Instant lastFinished(BuildResult result) {
+        return query("SELECT max(finished_at) FROM builds WHERE result = ?", rs -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+        }, result.wireName()).stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
     public void putBuild(Build b) {
         update("INSERT OR REPLACE INTO builds (" + BUILD_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 b.id(), b.repository(), b.sha(), b.ref(), b.prNumber(), b.cloneUrl(), b.event(), b.deliveryId(),
