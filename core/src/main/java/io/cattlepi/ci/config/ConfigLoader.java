@@ -418,9 +418,7 @@ public final class ConfigLoader {
     }
 
     static Path defaultDataDir() {
-        String xdg = System.getenv("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
-        return base.resolve("cattlepi-ci");
+        return StateFolder.current();
     }
 
     // ---- the recipe: steps, timeouts, what a build may know

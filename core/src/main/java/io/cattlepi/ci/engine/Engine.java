@@ -173,12 +173,23 @@ public final class Engine implements AutoCloseable {
         return fleet.powerCycle(workerId, why);
     }
 
-    /** Queues a new build of the same commit (no SQS message: nothing to delete at the end). */
+    /**
+     * Queues a new build of the same commit (no SQS message: nothing to delete at the end), or
+     * returns the one already waiting for a Pi: asking twice never builds the commit twice.
+     */
     public Build retry(String buildId) {
         Build again = store.write(tx -> {
             Build old = tx.build(buildId).orElseThrow(() -> new IllegalArgumentException("no build " + buildId));
             if (old.state() != BuildState.DONE && old.state() != BuildState.REJECTED) {
                 throw new IllegalStateException("build " + buildId + " is " + old.state().wireName() + ", not finished");
+            }
+            if (old.repository() != null && old.sha() != null) {
+                java.util.Optional<Build> waiting = tx.buildsOf(old.repository(), old.sha(), old.event()).stream()
+                        .filter(b -> b.state() == BuildState.QUEUED || b.state() == BuildState.SCHEDULED)
+                        .filter(b -> java.util.Objects.equals(b.ref(), old.ref())).findFirst();
+                if (waiting.isPresent()) {
+                    return waiting.get();
+                }
             }
             Build b = Build.queued(BuildIds.next(tx.now()), old.repository(), old.sha(), old.ref(), old.prNumber(),
                     old.cloneUrl(), old.event(), null, null, null, tx.now());

@@ -223,18 +223,9 @@ public final class LeaseRunner {
                 + " stopped answering during the build (" + failed.description() + ")", true);
     }
 
+    /** In the background: the build never waits for GitHub, and a failed post is retried while it runs. */
     private void postPending(Build b) {
-        try {
-            statuses.post(b.repository(), b.sha(), text.pending(b));
-            store.write(tx -> {
-                Build now = tx.build(b.id()).orElseThrow();
-                tx.putBuild(now.withPostedStatus("pending"));
-                return null;
-            });
-        } catch (ReportException e) {
-            // The build goes on: a missing pending status is cosmetic, the final one is retried.
-            store.note(Event.BUILD, b.id(), "status-failed", "pending status not posted: " + e.getMessage());
-        }
+        finisher.postPending(b, text.pending(b));
     }
 
     private void publishQuietly(String id, Path folder) {

@@ -3,6 +3,7 @@ package io.cattlepi.ci.engine;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.fleet.DrainMarks;
 import io.cattlepi.ci.fleet.Lifecycle;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.worker.Worker;
@@ -45,7 +46,12 @@ public final class Reconciler {
             }
             for (Worker w : tx.workers()) {
                 if (w.state().isLeased() && (w.buildId() == null || !live.contains(w.buildId()))) {
-                    tx.transition(w, Lifecycle.lostContact(w, "controller restarted while it was leased", tx.now()));
+                    java.util.Optional<String> drain = DrainMarks.take(tx, w.id());
+                    Worker next = drain.isPresent()
+                            ? w.moveTo(io.cattlepi.ci.worker.WorkerState.MAINTENANCE, "drained by operator: "
+                                    + drain.get() + " (controller restarted during its build)", tx.now())
+                            : Lifecycle.lostContact(w, "controller restarted while it was leased", tx.now());
+                    tx.transition(w, next);
                     repaired++;
                 }
             }

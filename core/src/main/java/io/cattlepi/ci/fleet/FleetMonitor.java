@@ -133,7 +133,10 @@ public final class FleetMonitor implements AutoCloseable {
             if (!w.state().isLeased() || (holder != null && !holder.equals(w.buildId()))) {
                 return new Worker[] {w, w};
             }
-            Worker next = suspect ? Lifecycle.lostContact(w, why, tx.now()) : Lifecycle.startReset(w, why, tx.now());
+            Optional<String> drain = DrainMarks.take(tx, workerId);
+            Worker next = drain.isPresent()
+                    ? w.moveTo(WorkerState.MAINTENANCE, "drained by operator: " + drain.get() + " (" + why + ")", tx.now())
+                    : suspect ? Lifecycle.lostContact(w, why, tx.now()) : Lifecycle.startReset(w, why, tx.now());
             tx.transition(w, next);
             return new Worker[] {w, next};
         });
@@ -174,15 +177,27 @@ public final class FleetMonitor implements AutoCloseable {
         return reset;
     }
 
-    /** Operator: take a Pi out of service with a reason that stays in its history. */
+    /**
+     * Operator: take a Pi out of service with a reason that stays in its history. A Pi running a
+     * build keeps it: it is marked ({@link DrainMarks}) and goes to maintenance when the build ends.
+     */
     public Worker drain(String workerId, String why) {
-        return operator(workerId, w -> {
-            if (w.state().isLeased()) {
-                throw new IllegalStateException("Pi " + workerId + " is running build " + w.buildId()
-                        + "; drain it when the build ends");
+        Worker marked = store.write(tx -> {
+            Worker w = tx.worker(workerId).orElseThrow(() -> new IllegalArgumentException("no Pi named " + workerId));
+            if (!w.state().isLeased()) {
+                return null;
             }
-            return w.moveTo(WorkerState.MAINTENANCE, "drained by operator: " + why, store.clock().instant());
+            DrainMarks.mark(tx, workerId, why);
+            tx.append(Event.WORKER, workerId, "draining", "drain asked while it runs " + w.buildId() + ": " + why
+                    + "; to maintenance when that ends");
+            return w;
         });
+        if (marked != null) {
+            log.info("Pi {}: draining ({}); it goes to maintenance when build {} ends", workerId, why, marked.buildId());
+            return marked;
+        }
+        return operator(workerId, w -> w.moveTo(WorkerState.MAINTENANCE, "drained by operator: " + why,
+                store.clock().instant()));
     }
 
     /** Operator: take a Pi out of the rack for good (dead hardware); undrain brings it back. */
@@ -196,8 +211,20 @@ public final class FleetMonitor implements AutoCloseable {
         });
     }
 
-    /** Operator: put a Pi back; it is probed and reset before it can be leased again. */
+    /** Operator: put a Pi back; it is probed and reset before it can be leased again. A drain still waiting is called off. */
     public Worker undrain(String workerId) {
+        Worker running = store.write(tx -> {
+            Worker w = tx.worker(workerId).orElseThrow(() -> new IllegalArgumentException("no Pi named " + workerId));
+            if (w.state().isLeased() && DrainMarks.take(tx, workerId).isPresent()) {
+                tx.append(Event.WORKER, workerId, "drain-cancelled", "undrained before its build ended");
+                return w;
+            }
+            return null;
+        });
+        if (running != null) {
+            log.info("Pi {}: drain called off; it is reset after build {} as usual", workerId, running.buildId());
+            return running;
+        }
         Worker w = operator(workerId, before -> {
             if (before.state() != WorkerState.MAINTENANCE && before.state() != WorkerState.RETIRED) {
                 throw new IllegalStateException("Pi " + workerId + " is " + before.state().wireName() + ", not in maintenance");

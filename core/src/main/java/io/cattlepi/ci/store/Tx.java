@@ -31,6 +31,8 @@ public final class Tx {
     private final Connection c;
     private final Clock clock;
     private final boolean writable;
+    /** Pi transitions of this transaction, logged by the store once it commits. */
+    private final List<String> transitions = new ArrayList<>();
 
     Tx(Connection c, Clock clock, boolean writable) {
         this.c = c;
@@ -66,7 +68,12 @@ public final class Tx {
         if (before == null || before.state() != after.state()) {
             String from = before == null ? "new" : before.state().wireName();
             append(Event.WORKER, after.id(), "transition", from + " -> " + after.state().wireName() + ": " + after.reason());
+            transitions.add("Pi " + after.id() + ": " + from + " -> " + after.state().wireName() + ": " + after.reason());
         }
+    }
+
+    List<String> transitions() {
+        return transitions;
     }
 
     public void removeWorker(String id) {
@@ -110,6 +117,14 @@ public final class Tx {
     /** The most recent builds, newest first. */
     public List<Build> recentBuilds(int limit) {
         return query("SELECT " + BUILD_COLUMNS + " FROM builds ORDER BY created_at DESC, id DESC LIMIT ?", Tx::build, limit);
+    }
+
+    /** When the last build with this result finished, or null. */
+    public Instant lastFinished(BuildResult result) {
+        return query("SELECT max(finished_at) FROM builds WHERE result = ?", rs -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+        }, result.wireName()).stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     public void putBuild(Build b) {
@@ -168,6 +183,20 @@ public final class Tx {
         update("INSERT INTO kept_values (name, value, at) VALUES (?,?,?)"
                 + " ON CONFLICT(name) DO UPDATE SET value = excluded.value, at = excluded.at",
                 name, value, now().toEpochMilli());
+    }
+
+    public void forget(String name) {
+        update("DELETE FROM kept_values WHERE name = ?", name);
+    }
+
+    /** Kept values whose names start with {@code prefix}, by name. */
+    public java.util.Map<String, String> keptStartingWith(String prefix) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String[] row : query("SELECT name, value FROM kept_values WHERE substr(name, 1, ?) = ?",
+                rs -> new String[] {rs.getString(1), rs.getString(2)}, prefix.length(), prefix)) {
+            out.put(row[0], row[1]);
+        }
+        return out;
     }
 
     // ---- events

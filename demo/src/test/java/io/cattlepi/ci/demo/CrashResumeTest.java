@@ -68,7 +68,9 @@ class CrashResumeTest {
             try {
                 await("the build is done", () -> view.buildsOf(pr.headSha()).stream().anyMatch(b -> b.state() == BuildState.DONE));
                 await("the Pi is ready", view::allReady);
-                await("the message is gone", () -> world.sqs().depth(world.queueUrl()) == 0);
+                // Deleted in SQS first, then recorded: wait for both, or the record may lag the queue.
+                await("the message is gone and recorded so", () -> world.sqs().depth(world.queueUrl()) == 0
+                        && view.buildsOf(pr.headSha()).stream().allMatch(Build::messageDeleted));
             } finally {
                 resumed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }

@@ -23,6 +23,8 @@ public final class CattlePiCiCommand implements Runnable {
         CommandLine cli = new CommandLine(new CattlePiCiCommand());
         cli.addSubcommand(new ConfigCommand());
         cli.addSubcommand(new RunCommand());
+        cli.addSubcommand(new StoreCommands.Backup());
+        cli.addSubcommand(new StoreCommands.Restore());
         cli.addSubcommand(new OperatorCommands.Status());
         cli.addSubcommand(new OperatorCommands.Workers());
         cli.addSubcommand(new OperatorCommands.Builds());

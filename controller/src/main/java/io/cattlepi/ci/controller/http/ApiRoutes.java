@@ -1,6 +1,7 @@
 package io.cattlepi.ci.controller.http;
 
 import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.fleet.DrainMarks;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.worker.Worker;
@@ -27,11 +28,14 @@ final class ApiRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/api/workers", ctx -> ctx.json(store.read(tx -> tx.workers()).stream().map(this::worker).toList()));
+        routes.get("/api/workers", ctx -> ctx.json(store.read(tx -> {
+            Map<String, String> draining = DrainMarks.all(tx);
+            return tx.workers().stream().map(w -> worker(w, draining.get(w.id()))).toList();
+        })));
         routes.get("/api/workers/{id}", ctx -> {
             String id = ctx.pathParam("id");
             Worker w = store.read(tx -> tx.worker(id)).orElseThrow(() -> new NotFoundResponse("no Pi named " + id));
-            Map<String, Object> body = worker(w);
+            Map<String, Object> body = worker(w, store.read(tx -> DrainMarks.of(tx, id)).orElse(null));
             body.put("history", store.read(tx -> tx.events(Event.WORKER, id, 50)).stream().map(ApiRoutes::event).toList());
             ctx.json(body);
         });
@@ -58,7 +62,8 @@ final class ApiRoutes {
         routes.post("/api/workers/{id}/drain", ctx -> {
             token.check(ctx);
             String reason = Optional.ofNullable(ctx.queryParam("reason")).orElse("no reason given");
-            ctx.json(worker(ops.drain(ctx.pathParam("id"), reason)));
+            Worker w = ops.drain(ctx.pathParam("id"), reason);
+            ctx.json(worker(w, store.read(tx -> DrainMarks.of(tx, w.id())).orElse(null)));
         });
         routes.post("/api/workers/{id}/retire", ctx -> {
             token.check(ctx);
@@ -105,6 +110,11 @@ final class ApiRoutes {
     }
 
     private Map<String, Object> worker(Worker w) {
+        return worker(w, null);
+    }
+
+    /** @param draining the reason of a drain that waits for the Pi's build to end, or null */
+    private Map<String, Object> worker(Worker w, String draining) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", w.id());
         m.put("labels", new java.util.TreeSet<>(ops.labelsOf(w.id())));
@@ -114,6 +124,7 @@ final class ApiRoutes {
         m.put("state", w.state().wireName());
         m.put("since", w.stateSince().toString());
         m.put("reason", w.reason());
+        m.put("draining", draining);
         m.put("build", w.buildId());
         m.put("hostKey", w.hostKey());
         m.put("resets", w.health().resets());

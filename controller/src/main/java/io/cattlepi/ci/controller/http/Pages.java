@@ -5,6 +5,7 @@ import static io.cattlepi.ci.controller.http.Html.esc;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.build.run.ResultFile;
+import io.cattlepi.ci.fleet.DrainMarks;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.worker.Worker;
@@ -32,6 +33,7 @@ final class Pages {
 
     private String rack() {
         List<Worker> workers = store.read(tx -> tx.workers());
+        java.util.Map<String, String> draining = store.read(DrainMarks::all);
         StringBuilder rows = new StringBuilder();
         for (Worker w : workers) {
             List<Event> history = store.read(tx -> tx.events(Event.WORKER, w.id(), 5));
@@ -39,7 +41,8 @@ final class Pages {
             for (Event e : history) {
                 hist.append("<div class=muted>").append(esc(e.at())).append(" ").append(esc(e.detail())).append("</div>");
             }
-            String action = w.state() == WorkerState.MAINTENANCE ? "undrain" : "drain";
+            String action = w.state() == WorkerState.MAINTENANCE || w.state() == WorkerState.RETIRED
+                    || draining.containsKey(w.id()) ? "undrain" : "drain";
             String build = w.buildId() == null ? "" : "<a href=\"/builds/" + esc(w.buildId()) + "\">" + esc(w.buildId()) + "</a>";
             rows.append("<tr data-worker=\"").append(esc(w.id())).append("\"><td><b>").append(esc(w.id())).append("</b><div class=muted>")
                     .append(esc(w.host())).append(':').append(w.port()).append("</div>")
@@ -47,6 +50,8 @@ final class Pages {
                             new java.util.TreeSet<>(ops.labelsOf(w.id())))) + "</div>").append("</td>")
                     .append("<td><span class=\"state ").append(esc(w.state().wireName())).append("\" data-state=\"")
                     .append(esc(w.state().wireName())).append("\">").append(esc(w.state().wireName())).append("</span>")
+                    .append(draining.containsKey(w.id()) ? " <span class=\"state maintenance\" data-draining>draining</span>"
+                            + "<div class=muted>to maintenance when its build ends: " + esc(draining.get(w.id())) + "</div>" : "")
                     .append("<div class=muted>since ").append(esc(w.stateSince())).append("</div><div class=muted>")
                     .append(esc(w.reason())).append("</div></td>")
                     .append("<td>").append(build).append("</td>")

@@ -13,6 +13,7 @@ import io.cattlepi.ci.engine.EnginePorts;
 import io.cattlepi.ci.fleet.PowerControl;
 import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.intake.DeliveryFilter;
+import io.cattlepi.ci.intake.LoggedAudit;
 import io.cattlepi.ci.intake.StoreAudit;
 import io.cattlepi.ci.intake.VisibilityHeartbeat;
 import io.cattlepi.ci.intake.WebhookIntake;
@@ -98,10 +99,10 @@ public final class Controller implements AutoCloseable {
                 new BranchHead(c.rack().callTimeout()), engine::wake);
         autobuild.start(timer);
 
-        MetricsReport metrics = new MetricsReport(store, engine.metrics());
+        MetricsReport metrics = new MetricsReport(store, engine.metrics(), engine::queueReachable);
         Secret webhookSecret = c.intake().webhookSecret();
         WebhookIntake intake = webhookSecret == null ? null : new WebhookIntake(webhookSecret, filter, outside.queue(),
-                new StoreAudit(store), WebhookIntake.DEFAULT_MAX_BODY);
+                new LoggedAudit(new StoreAudit(store), Clock.systemUTC()), WebhookIntake.DEFAULT_MAX_BODY);
         ServerSettings server = c.server();
         ControllerHttp http = closer.add(ControllerHttp.start(server.host(), server.port(), store,
                 new EngineOperations(engine, autobuild, outside.publisher(), c.engine().workspaces(), warnings, access,

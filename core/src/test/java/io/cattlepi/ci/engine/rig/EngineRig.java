@@ -49,7 +49,13 @@ public final class EngineRig implements AutoCloseable {
     private Engine engine;
 
     public EngineRig(Path dir, int pis) {
-        this.store = Store.open(dir.resolve("engine.db"), Clock.systemUTC());
+        this(dir, pis, Clock.systemUTC());
+    }
+
+    /** With the store's (and so the engine's) clock given: tests that move time themselves. */
+    public EngineRig(Path dir, int pis, Clock clock) {
+        this.store = Store.open(dir.resolve("engine.db"), clock);
+        this.reports.clock(clock);
         this.workspaces = dir.resolve("workspaces");
         for (int i = 1; i <= pis; i++) {
             rack.add(new RackMember("pi-" + i, "10.0.0." + i, 22, null));
@@ -95,6 +101,11 @@ public final class EngineRig implements AutoCloseable {
     /** What the next start finds in the store, as a transaction of its own (e.g. admission's). */
     public <T> T write(Store.Work<T> work) {
         return store.write(work);
+    }
+
+    /** The build's history, oldest first. */
+    public List<io.cattlepi.ci.store.Event> history(String buildId) {
+        return store.read(tx -> tx.events(io.cattlepi.ci.store.Event.BUILD, buildId, 100));
     }
 
     public List<Worker> workers() {
