@@ -1,6 +1,7 @@
 package io.cattlepi.ci.config;
 
 import io.cattlepi.ci.autobuild.AutobuildSettings;
+import io.cattlepi.ci.boottest.BootTestSettings;
 import io.cattlepi.ci.build.run.RecipeSettings;
 import io.cattlepi.ci.engine.EngineSettings;
 import io.cattlepi.ci.intake.IntakeSettings;
@@ -21,11 +22,12 @@ import java.util.List;
  *
  * @param deadLetters where rejected messages are copied, or null
  * @param storePath   the SQLite store
+ * @param bootTest    the recipe's test battery on the image just built
  */
 public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3Settings s3, GitHubSettings github,
                                  IntakeSettings intake, RackSettings rack, RecipeSettings recipe,
                                  SandboxSettings sandbox, EngineSettings engine, AutobuildSettings autobuild, ServerSettings server,
-                                 Path storePath) {
+                                 Path storePath, BootTestSettings bootTest) {
 
     /** What {@code config check} prints: every setting, secrets masked. */
     public List<String> summary() {
@@ -50,6 +52,11 @@ public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3S
                 + recipe.checkoutWindow().toSeconds() + " s every " + recipe.checkoutEvery().toSeconds()
                 + " s, autobuild " + recipe.autobuildTimeout().toSeconds() + " s");
         out.add("autobuild:         " + autobuild.schedule() + ": " + commands(recipe.autobuildSteps()));
+        out.add("boot test:         " + (bootTest.enabled() ? bootTest.recipe() + " images from " + bootTest.imagesDir()
+                + ", tests from " + bootTest.recipeTests() + "/, status " + bootTest.context() + ", images via "
+                + bootTest.via().wireName() + (bootTest.via() == BootTestSettings.ImagesVia.CONTROLLER
+                ? " at " + bootTest.imageBase() : "") + "; boot " + bootTest.bootTimeout().toSeconds() + " s, test "
+                + bootTest.testTimeout().toSeconds() + " s, all " + bootTest.timeout().toSeconds() + " s" : "off"));
         out.add("webhook secret:    " + (intake.webhookSecret() == null ? "not set (POST /webhook disabled)"
                 : intake.webhookSecret()));
         out.add("operator token:    " + (server.operatorToken() == null ? "not set (operator actions disabled)"
