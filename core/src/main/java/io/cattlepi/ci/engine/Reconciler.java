@@ -8,6 +8,7 @@ import io.cattlepi.ci.fleet.Lifecycle;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.worker.Worker;
+import io.cattlepi.ci.worker.WorkerState;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -15,8 +16,8 @@ import java.util.Set;
 /**
  * Start-up repair (the seed's cron nanny, done right): after a crash no build process of ours is
  * alive, so builds caught {@code scheduled} or {@code running} are re-queued (up to the allowed
- * number of runs) or ended with {@code error}, and Pis still leased are sent to {@code unknown}
- * to be probed and reset. A build whose boot test was cut short keeps the result of its steps and
+ * number of runs) or ended with {@code error}, and Pis still leased or in the middle of a reset
+ * are sent to {@code unknown} to be probed and reset (again). A build whose boot test was cut short keeps the result of its steps and
  * its boot test ends {@code error} (its device config is restored before the Pi's reset). Builds
  * left {@code finishing} are settled by the finisher; SQS messages are re-adopted when they are
  * redelivered.
@@ -62,6 +63,11 @@ public final class Reconciler {
             for (Worker w : tx.workers()) {
                 if (w.state().isLeased() && (w.buildId() == null || !live.contains(w.buildId()))) {
                     tx.transition(w, Lifecycle.lostContact(w, "controller restarted while it was leased", tx.now()));
+                    repaired++;
+                } else if (w.state() == WorkerState.REBUILD) {
+                    // Its reset is committed before it is sent: after a crash nobody knows whether it
+                    // was. Probed and reset again, rather than left running what its last build booted.
+                    tx.transition(w, Lifecycle.lostContact(w, "controller restarted while it was being reset", tx.now()));
                     repaired++;
                 }
             }
