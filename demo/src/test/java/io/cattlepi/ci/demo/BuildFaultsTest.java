@@ -118,7 +118,7 @@ class BuildFaultsTest {
     }
 
     private static RecordedStatus last(SampleRepository.PullRequest pr) {
-        List<RecordedStatus> all = world.github().statusesFor(pr.headSha());
+        List<RecordedStatus> all = world.github().statusesFor(pr.headSha(), "cattlepi-ci");
         return all.get(all.size() - 1);
     }
 

@@ -92,7 +92,7 @@ class TruthfulResultsTest {
     }
 
     private static RecordedStatus finalStatus(SampleRepository.PullRequest pr) {
-        List<RecordedStatus> all = world.github().statusesFor(pr.headSha());
+        List<RecordedStatus> all = world.github().statusesFor(pr.headSha(), "cattlepi-ci");
         return all.get(all.size() - 1);
     }
 
