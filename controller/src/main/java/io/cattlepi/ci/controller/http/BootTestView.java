@@ -29,22 +29,37 @@ final class BootTestView {
                 + "\">" + esc(state(r)) + "</span></div>";
     }
 
-    /** The build page's section: status, what it says, the table (refreshed by the page while it runs). */
-    static String section(String buildId, BootTestRecord r, Optional<BatteryReport> report) {
-        String script = r.ended() ? "" : """
+    /**
+     * The build page's section: status, what it says, the table. While the build or its battery
+     * runs, the page asks for it every few seconds: it appears when the battery starts, and fills in
+     * as tests end. Empty for a finished build without a battery.
+     */
+    static String section(String buildId, Optional<BootTestRecord> r, Optional<BatteryReport> report, boolean buildOpen) {
+        if (r.isEmpty() && !buildOpen) {
+            return "";
+        }
+        boolean watch = buildOpen || !r.get().ended();
+        String script = !watch ? "" : """
                 <script>
+                let bootTestLast=false;
                 async function bootTest(){
                   const r=await fetch('/api/builds/%s/boot-test');
-                  if(!r.ok)return;
-                  const t=await r.json();
-                  document.getElementById('boot-test-body').innerHTML=t.html;
-                  if(t.state==='running')setTimeout(bootTest,3000);
+                  if(r.ok){
+                    const t=await r.json();
+                    document.getElementById('boot-test').hidden=false;
+                    document.querySelector('.beside').classList.add('two');
+                    document.getElementById('boot-test-body').innerHTML=t.html;
+                    if(t.state!=='running')return;
+                  }else if(bootTestLast){return;}
+                  setTimeout(bootTest,3000);
                 }
+                // The build's log ended: one last look, in case the battery ended in between.
+                function bootTestEnd(){bootTestLast=true;bootTest();}
                 setTimeout(bootTest,3000);
                 </script>
                 """.formatted(esc(buildId));
-        return "<section id=boot-test><h3>Boot test</h3><div id=boot-test-body>" + body(r, report) + "</div>" + script
-                + "</section>";
+        return "<section id=boot-test" + (r.isEmpty() ? " hidden" : "") + "><h3>Boot test</h3><div id=boot-test-body>"
+                + r.map(t -> body(t, report)).orElse("") + "</div>" + script + "</section>";
     }
 
     /** The section's inside, also served to the page's refresh. */

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Server-rendered pages: the rack, the build list and one build with its live log and its boot test. */
 final class Pages {
@@ -141,8 +142,11 @@ final class Pages {
                 .append("<p class=marked>").append(esc(m.match().line())).append("<br><span class=muted>")
                 .append(esc(m.match().rule())).append(" · ").append(esc(m.step())).append("</span></p>"));
         String decided = marked.isEmpty() ? "" : "<h3>Lines that decided the result</h3>" + marked;
-        String bootTest = store.read(tx -> tx.bootTest(id)).map(t -> BootTestView.section(id, t,
-                ops.logOf(id).flatMap(log -> BatteryReport.read(log.getParent())))).orElse("");
+        boolean open = b.state() != BuildState.DONE && b.state() != BuildState.FINISHING
+                && b.state() != BuildState.REJECTED;
+        Optional<BootTestRecord> battery = store.read(tx -> tx.bootTest(id));
+        String bootTest = BootTestView.section(id, battery, ops.logOf(id).flatMap(log -> BatteryReport.read(log.getParent())),
+                open);
         String body = """
                 <h2>Build %s <span class="state %s" id=status>%s</span></h2>
                 <p>%s · %s · <code>%s</code> · Pi %s · %s</p>
@@ -157,14 +161,14 @@ final class Pages {
                   const es=new EventSource('/builds/%s/log/stream?offset='+offset);
                   es.addEventListener('log',e=>{const d=JSON.parse(e.data);log.textContent+=d.text;offset=d.offset;
                     if(window.innerHeight+window.scrollY>=document.body.offsetHeight-80)window.scrollTo(0,document.body.scrollHeight);});
-                  es.addEventListener('end',()=>es.close());
+                  es.addEventListener('end',()=>{es.close();if(window.bootTestEnd)bootTestEnd();});
                   es.onerror=()=>{es.close();setTimeout(connect,2000);};
                 }
                 connect();
                 </script>
                 """.formatted(esc(b.id()), esc(status), esc(status), esc(b.repository()),
                 esc(b.prNumber() != null ? "PR #" + b.prNumber() : b.ref()), esc(b.sha()), esc(b.workerId()), s3,
-                esc(b.description()), decided, bootTest.isEmpty() ? "" : " two", bootTest, hist, esc(b.id()));
+                esc(b.description()), decided, battery.isEmpty() ? "" : " two", bootTest, hist, esc(b.id()));
         return page("Build " + b.id(), body);
     }
 
