@@ -83,6 +83,10 @@ final class Migrations {
               reason TEXT NOT NULL,
               at INTEGER NOT NULL
             );
+            """,
+            // 4: events are pruned by age (EventRetention)
+            """
+            CREATE INDEX events_by_time ON events(at);
             """);
 
     private Migrations() {
