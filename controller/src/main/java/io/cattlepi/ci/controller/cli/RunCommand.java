@@ -2,7 +2,10 @@ package io.cattlepi.ci.controller.cli;
 
 import io.cattlepi.ci.config.BuildControlConfig;
 import io.cattlepi.ci.controller.run.Controller;
+import io.cattlepi.ci.controller.run.StartupException;
 import io.cattlepi.ci.sandbox.SandboxUnavailable;
+import io.cattlepi.ci.store.StoreException;
+import io.cattlepi.ci.untrusted.Printable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -37,8 +40,8 @@ public final class RunCommand implements Callable<Integer> {
         Controller controller;
         try {
             controller = Controller.start(config);
-        } catch (SandboxUnavailable e) {
-            spec.commandLine().getErr().println("cattlepi-ci: cannot start: " + e.getMessage());
+        } catch (SandboxUnavailable | StartupException | StoreException e) {
+            spec.commandLine().getErr().println(Printable.of(file.toString()) + ": cannot start: " + Printable.of(e.getMessage()));
             spec.commandLine().getErr().flush();
             return 2;
         }
