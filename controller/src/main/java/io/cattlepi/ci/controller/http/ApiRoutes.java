@@ -39,7 +39,7 @@ final class ApiRoutes {
         });
         routes.get("/api/builds", ctx -> {
             int limit = ctx.queryParamAsClass("limit", Integer.class)
-                    .check(n -> n >= 1 && n <= MAX_LIMIT, "limit must be 1.." + MAX_LIMIT).getOrDefault(100);
+                    .check(n -> n == null || n >= 1 && n <= MAX_LIMIT, "limit must be 1.." + MAX_LIMIT).getOrDefault(100);
             ctx.json(store.read(tx -> tx.recentBuilds(limit)).stream().map(ApiRoutes::build).toList());
         });
         routes.get("/api/builds/{id}", ctx -> {

@@ -206,6 +206,7 @@ class ControllerHttpTest {
             assertTrue(r.body().contains("limit"), r.body());
         }
         assertEquals(200, get("/api/builds?limit=1000").statusCode());
+        assertEquals(200, get("/api/builds").statusCode(), "no limit: the default");
         assertEquals(1, json.readTree(get("/api/builds?limit=1").body()).size());
     }
 
