@@ -62,9 +62,12 @@ public final class ControllerHttp implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.http.prefer405over404 = true;
             cfg.jsonMapper(new JavalinJackson(mapper, false));
-            if (webhook != null) {
-                cfg.jetty.modifyServer(server -> server.insertHandler(new WebhookReceiver(webhook, limits)));
-            }
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(new ProtocolErrors());
+                if (webhook != null) {
+                    server.insertHandler(new WebhookReceiver(webhook, limits));
+                }
+            });
             api.register(cfg.routes);
             pages.register(cfg.routes);
             logs.register(cfg.routes);

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WebhookReceiver extends Handler.Wrapper {
     static final String PATH = "/webhook";
+    private static final int DISCARD_FACTOR = 4;
     private static final Logger log = LoggerFactory.getLogger(WebhookReceiver.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,6 +46,14 @@ final class WebhookReceiver extends Handler.Wrapper {
         this.intake = intake;
         this.limits = limits;
         this.slots = new Semaphore(limits.maxInFlight());
+    }
+
+    /**
+     * How much of a body over the limit is read and dropped before answering 413: a client that sends
+     * its whole body before reading (GitHub's does) then sees the answer instead of a reset connection.
+     */
+    private long discardCap() {
+        return DISCARD_FACTOR * (long) intake.maxBody();
     }
 
     /** Bodies being received or handed to intake right now. */
@@ -65,7 +74,7 @@ final class WebhookReceiver extends Handler.Wrapper {
         }
         Map<String, String> headers = headers(request);
         long declared = request.getLength();
-        if (declared > intake.maxBody()) {
+        if (declared > discardCap()) {
             answer(response, callback, intake.tooLarge(headers, declared), true);
             return true;
         }
@@ -115,13 +124,16 @@ final class WebhookReceiver extends Handler.Wrapper {
         private final ByteArrayOutputStream body;
         private final AtomicBoolean ended = new AtomicBoolean();
         private Scheduler.Task deadline;
+        /** Bytes received; past the limit they are counted and dropped, no longer kept. */
+        private long received;
 
         BodyRead(Request request, Response response, Callback callback, Map<String, String> headers, long declared) {
             this.request = request;
             this.response = response;
             this.callback = callback;
             this.headers = headers;
-            this.body = new ByteArrayOutputStream((int) Math.max(1024, Math.min(declared, 64 * 1024)));
+            this.body = new ByteArrayOutputStream((int) Math.max(1024, Math.min(Math.min(declared, intake.maxBody()),
+                    64 * 1024)));
         }
 
         void start() {
@@ -148,31 +160,37 @@ final class WebhookReceiver extends Handler.Wrapper {
                 if (Content.Chunk.isFailure(chunk)) {
                     Throwable failure = chunk.getFailure();
                     end(failure instanceof TimeoutException
-                            ? intake.timedOut(headers, body.size(), limits.bodyDeadline())
+                            ? intake.timedOut(headers, received, limits.bodyDeadline())
                             : intake.badFraming(headers, describe(failure)));
                     return;
                 }
                 ByteBuffer bytes = chunk.getByteBuffer();
                 int n = bytes.remaining();
-                if (body.size() + (long) n > intake.maxBody()) {
-                    chunk.release();
-                    end(intake.tooLarge(headers, body.size() + (long) n));
-                    return;
+                received += n;
+                if (received <= intake.maxBody()) {
+                    byte[] copy = new byte[n];
+                    bytes.get(copy);
+                    body.write(copy, 0, n);
                 }
-                byte[] copy = new byte[n];
-                bytes.get(copy);
-                body.write(copy, 0, n);
                 boolean last = chunk.isLast();
                 chunk.release();
+                if (received > discardCap()) {
+                    end(intake.tooLarge(headers, received));
+                    return;
+                }
                 if (last) {
-                    complete();
+                    if (received > intake.maxBody()) {
+                        endRead(intake.tooLarge(headers, received));
+                    } else {
+                        complete();
+                    }
                     return;
                 }
             }
         }
 
         private void expire() {
-            end(intake.timedOut(headers, body.size(), limits.bodyDeadline()));
+            end(intake.timedOut(headers, received, limits.bodyDeadline()));
         }
 
         /** The whole body arrived: intake decides (and may send to the queue, bounded by its own timeout). */
@@ -196,12 +214,21 @@ final class WebhookReceiver extends Handler.Wrapper {
 
         /** Ends the read early with {@code r}; the rest of the body is never read, so the connection closes. */
         private void end(WebhookResponse r) {
+            finish(r, true);
+        }
+
+        /** The body was read to its end but refused: the connection stays usable. */
+        private void endRead(WebhookResponse r) {
+            finish(r, false);
+        }
+
+        private void finish(WebhookResponse r, boolean close) {
             if (!ended.compareAndSet(false, true)) {
                 return;
             }
             deadline.cancel();
             slots.release();
-            answer(response, callback, r, true);
+            answer(response, callback, r, close);
         }
     }
 
