@@ -99,6 +99,14 @@ public final class Admission implements MessageAdmission {
         return filter.judge(event, delivery, payload);
     }
 
+    /** The attribute's value when it is a well-formed event name or delivery id, else null. */
+    private static String valid(QueuedMessage m, String attribute) {
+        String v = m.attributes().get(attribute);
+        boolean ok = v != null && (attribute.equals(QueuedMessage.EVENT) ? EVENT_NAME.matcher(v).matches()
+                : WebhookIntake.isDeliveryId(v));
+        return ok ? v : null;
+    }
+
     /** Messages queued by the seed's Lambda carry no attributes: the payload's shape tells the event. */
     private static String inferEvent(JsonNode payload) {
         if (payload.has("pull_request")) {
@@ -116,8 +124,9 @@ public final class Admission implements MessageAdmission {
             return redelivered(tx, known.get(), m);
         }
         if (!verdict.accepted()) {
-            Build rejected = Build.rejected(BuildIds.next(tx.now()), m.attributes().get(QueuedMessage.EVENT),
-                    m.attributes().get(QueuedMessage.DELIVERY), m.messageId(), m.receiptHandle(), verdict.reason(), tx.now());
+            // Only attribute values that passed their checks are kept; anything else is in the reason.
+            Build rejected = Build.rejected(BuildIds.next(tx.now()), valid(m, QueuedMessage.EVENT),
+                    valid(m, QueuedMessage.DELIVERY), m.messageId(), m.receiptHandle(), verdict.reason(), tx.now());
             tx.buildChanged(null, rejected);
             return new Decision(Action.REJECT, rejected.id(), verdict.reason());
         }
