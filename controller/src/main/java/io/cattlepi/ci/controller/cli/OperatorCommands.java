@@ -1,6 +1,7 @@
 package io.cattlepi.ci.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cattlepi.ci.untrusted.Printable;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.concurrent.Callable;
@@ -43,7 +44,7 @@ final class OperatorCommands {
                 spec.commandLine().getOut().flush();
                 return 0;
             } catch (ApiClient.ApiException e) {
-                spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
+                spec.commandLine().getErr().println(spec.name() + ": " + Printable.of(e.getMessage()));
                 spec.commandLine().getErr().flush();
                 return 1;
             }
@@ -59,7 +60,7 @@ final class OperatorCommands {
             out.printf("%-12s %-12s %-24s %-22s %s%n", "PI", "STATE", "SINCE", "BUILD", "REASON");
             for (JsonNode w : api.get("api/workers")) {
                 out.printf("%-12s %-12s %-24s %-22s %s%n", w.path("id").asText(), w.path("state").asText(),
-                        w.path("since").asText(), w.path("build").asText(""), w.path("reason").asText());
+                        w.path("since").asText(), w.path("build").asText(""), Printable.of(w.path("reason").asText()));
             }
         }
     }
@@ -76,7 +77,7 @@ final class OperatorCommands {
                 String sha = b.path("sha").asText("");
                 out.printf("%-24s %-10s %-8s %-12s %-10s %s%n", b.path("id").asText(), b.path("state").asText(),
                         b.path("result").asText(""), sha.substring(0, Math.min(10, sha.length())),
-                        b.path("worker").asText(""), b.path("description").asText());
+                        b.path("worker").asText(""), Printable.of(b.path("description").asText()));
             }
         }
     }
@@ -124,7 +125,7 @@ final class OperatorCommands {
         void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
             String query = reason() == null ? "" : "?reason=" + ApiClient.segment(reason());
             JsonNode w = api.post("api/workers/" + ApiClient.segment(pi) + "/" + action() + query);
-            out.println(w.path("id").asText() + ": " + w.path("state").asText() + " (" + w.path("reason").asText() + ")");
+            out.println(w.path("id").asText() + ": " + w.path("state").asText() + " (" + Printable.of(w.path("reason").asText()) + ")");
         }
     }
 

@@ -223,4 +223,21 @@ class ControllerHttpTest {
         assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
         assertEquals(404, send("GET", "/no/such/page", null).statusCode());
     }
+
+    @Test
+    void theOperatorsTerminalGetsNoControlCharactersFromTheApi() throws Exception {
+        store.write(tx -> {
+            Build b = tx.build("b-1").orElseThrow();
+            tx.putBuild(b.withState(b.state(), "ok\u001b[2J\r\nb-9 done success (forged)\u202e"));
+            return null;
+        });
+        java.io.StringWriter out = new java.io.StringWriter();
+        var cli = io.cattlepi.ci.controller.cli.CattlePiCiCommand.commandLine();
+        cli.setOut(new java.io.PrintWriter(out));
+        assertEquals(0, cli.execute("builds", "--url", "http://127.0.0.1:" + http.port()));
+        String text = out.toString();
+        assertFalse(text.contains("\u001b") || text.contains("\r") || text.contains("\u202e"), text);
+        assertEquals(2, text.strip().split("\n").length, "a header and one build: " + text);
+        assertTrue(text.contains("ok\\u001b[2J\\r\\nb-9 done success (forged)\\u202e"), text);
+    }
 }
