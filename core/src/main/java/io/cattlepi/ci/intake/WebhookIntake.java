@@ -20,8 +20,11 @@ import java.util.regex.Pattern;
  * audit line.
  */
 public final class WebhookIntake {
-    /** GitHub caps payloads at 25 MB; ours are a few tens of KB. */
-    public static final int DEFAULT_MAX_BODY = 5 * 1024 * 1024;
+    /**
+     * GitHub caps payloads at 25 MB, but ours are a few tens of KB, and SQS takes no message over
+     * 1 MiB (256 KiB on queues not raised): a bigger body could never be queued.
+     */
+    public static final int DEFAULT_MAX_BODY = 1024 * 1024;
     public static final String EVENT_HEADER = "X-GitHub-Event";
     public static final String DELIVERY_HEADER = "X-GitHub-Delivery";
     private static final Pattern DELIVERY_ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
@@ -104,8 +107,8 @@ public final class WebhookIntake {
      * The answer when too many bodies are being received already: nothing of this one was read.
      * GitHub shows the 503 in the hook's delivery log, where it can be redelivered.
      */
-    public WebhookResponse busy(Map<String, String> headers, int inFlight) {
-        reject(headers, IntakeAudit.BUSY, inFlight + " bodies being received already");
+    public WebhookResponse busy(Map<String, String> headers, String why) {
+        reject(headers, IntakeAudit.BUSY, why);
         return new WebhookResponse(503, "too many deliveries being received at once; retry later");
     }
 

@@ -4,14 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cattlepi.ci.intake.WebhookIntake;
 import io.cattlepi.ci.intake.WebhookResponse;
 import io.cattlepi.ci.untrusted.Printable;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -27,20 +29,23 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /webhook}, in front of the routes on Jetty's own asynchronous request API, so that
  * no sender can starve the UI, the API or {@code /healthz}: a body is read as its bytes arrive,
- * with no thread waiting for a slow sender; at most {@link WebhookLimits#maxInFlight} bodies are
- * received at once (beyond that 503 with {@code Retry-After}, nothing read); each must be whole
- * within {@link WebhookLimits#bodyDeadline} (else 408); broken framing is 400. A whole body goes
- * to core's {@link WebhookIntake}, which knows nothing of servers.
+ * with no thread waiting for a slow sender; at most {@link WebhookLimits#maxInFlight} bodies, and
+ * {@link WebhookLimits#maxBytesInFlight} bytes of them, are held at once (beyond that 503 with
+ * {@code Retry-After}); each must be whole within {@link WebhookLimits#bodyDeadline} (else 408);
+ * broken framing is 400. A whole body goes to core's {@link WebhookIntake}, which knows nothing of
+ * servers.
  */
 final class WebhookReceiver extends Handler.Wrapper {
     static final String PATH = "/webhook";
-    private static final int DISCARD_FACTOR = 4;
     private static final Logger log = LoggerFactory.getLogger(WebhookReceiver.class);
+    /** How much over the limit is read and dropped before a 413 (see {@link #discardCap()}). */
+    private static final int DISCARD_FACTOR = 4;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WebhookIntake intake;
     private final WebhookLimits limits;
     private final Semaphore slots;
+    private final AtomicLong bytesHeld = new AtomicLong();
 
     WebhookReceiver(WebhookIntake intake, WebhookLimits limits) {
         this.intake = intake;
@@ -54,11 +59,6 @@ final class WebhookReceiver extends Handler.Wrapper {
      */
     private long discardCap() {
         return DISCARD_FACTOR * (long) intake.maxBody();
-    }
-
-    /** Bodies being received or handed to intake right now. */
-    int inFlight() {
-        return limits.maxInFlight() - slots.availablePermits();
     }
 
     @Override
@@ -79,12 +79,35 @@ final class WebhookReceiver extends Handler.Wrapper {
             return true;
         }
         if (!slots.tryAcquire()) {
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(limits.retryAfter().toSeconds()));
-            answer(response, callback, intake.busy(headers, limits.maxInFlight()), true);
+            busy(response, callback, headers, limits.maxInFlight() + " bodies being received already");
             return true;
         }
-        new BodyRead(request, response, callback, headers, declared).start();
+        // A declared body is held whole: its bytes are reserved before reading any.
+        long reserve = declared >= 0 && declared <= intake.maxBody() ? declared : 0;
+        if (!reserve(reserve)) {
+            slots.release();
+            busy(response, callback, headers, "the bodies being received hold too many bytes already");
+            return true;
+        }
+        new BodyRead(request, response, callback, headers, declared, reserve).start();
         return true;
+    }
+
+    private void busy(Response response, Callback callback, Map<String, String> headers, String why) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(limits.retryAfter().toSeconds()));
+        answer(response, callback, intake.busy(headers, why), true);
+    }
+
+    private boolean reserve(long n) {
+        while (true) {
+            long held = bytesHeld.get();
+            if (n > 0 && held + n > limits.maxBytesInFlight()) {
+                return false;
+            }
+            if (bytesHeld.compareAndSet(held, held + n)) {
+                return true;
+            }
+        }
     }
 
     private static Map<String, String> headers(Request request) {
@@ -113,27 +136,31 @@ final class WebhookReceiver extends Handler.Wrapper {
 
     /**
      * One body being received: chunks are copied as Jetty has them and more is asked for with a
-     * callback, never by blocking. Whoever ends it first (the last chunk, a failure, the deadline)
-     * answers; the slot is given back once, when the answer is on its way.
+     * callback, never by blocking. Whoever ends it first (the last chunk, a failure, a cap, the
+     * deadline) answers; the slot and the reserved bytes are given back once, when it ends.
      */
     private final class BodyRead implements Runnable {
         private final Request request;
         private final Response response;
         private final Callback callback;
         private final Map<String, String> headers;
-        private final ByteArrayOutputStream body;
         private final AtomicBoolean ended = new AtomicBoolean();
-        private Scheduler.Task deadline;
+        /** The declared body, filled in place; null for a chunked one, kept as its pieces. */
+        private final byte[] whole;
+        private final List<byte[]> pieces = new ArrayList<>();
+        private long reserved;
         /** Bytes received; past the limit they are counted and dropped, no longer kept. */
         private long received;
+        private Scheduler.Task deadline;
 
-        BodyRead(Request request, Response response, Callback callback, Map<String, String> headers, long declared) {
+        BodyRead(Request request, Response response, Callback callback, Map<String, String> headers, long declared,
+                 long reserved) {
             this.request = request;
             this.response = response;
             this.callback = callback;
             this.headers = headers;
-            this.body = new ByteArrayOutputStream((int) Math.max(1024, Math.min(Math.min(declared, intake.maxBody()),
-                    64 * 1024)));
+            this.reserved = reserved;
+            this.whole = declared >= 0 && declared <= intake.maxBody() ? new byte[(int) declared] : null;
         }
 
         void start() {
@@ -164,16 +191,13 @@ final class WebhookReceiver extends Handler.Wrapper {
                             : intake.badFraming(headers, describe(failure)));
                     return;
                 }
-                ByteBuffer bytes = chunk.getByteBuffer();
-                int n = bytes.remaining();
-                received += n;
-                if (received <= intake.maxBody()) {
-                    byte[] copy = new byte[n];
-                    bytes.get(copy);
-                    body.write(copy, 0, n);
-                }
+                boolean kept = keep(chunk.getByteBuffer());
                 boolean last = chunk.isLast();
                 chunk.release();
+                if (!kept) {
+                    end(busyAnswer());
+                    return;
+                }
                 if (received > discardCap()) {
                     end(intake.tooLarge(headers, received));
                     return;
@@ -189,6 +213,47 @@ final class WebhookReceiver extends Handler.Wrapper {
             }
         }
 
+        /** Copies the bytes while the body is within the limit; false when the byte cap refuses them. */
+        private boolean keep(ByteBuffer bytes) {
+            int n = bytes.remaining();
+            long before = received;
+            received += n;
+            if (received > intake.maxBody()) {
+                return true; // dropped: the answer will be 413
+            }
+            if (whole != null) {
+                bytes.get(whole, (int) before, n);
+                return true;
+            }
+            if (!reserve(n)) {
+                return false;
+            }
+            reserved += n;
+            byte[] copy = new byte[n];
+            bytes.get(copy);
+            pieces.add(copy);
+            return true;
+        }
+
+        private byte[] body() {
+            if (whole != null) {
+                return whole;
+            }
+            byte[] out = new byte[(int) received];
+            int at = 0;
+            for (byte[] p : pieces) {
+                System.arraycopy(p, 0, out, at, p.length);
+                at += p.length;
+            }
+            pieces.clear();
+            return out;
+        }
+
+        private WebhookResponse busyAnswer() {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(limits.retryAfter().toSeconds()));
+            return intake.busy(headers, "the bodies being received hold too many bytes already");
+        }
+
         private void expire() {
             end(intake.timedOut(headers, received, limits.bodyDeadline()));
         }
@@ -201,13 +266,13 @@ final class WebhookReceiver extends Handler.Wrapper {
             deadline.cancel();
             WebhookResponse r;
             try {
-                r = intake.handle(headers, body.toByteArray());
+                r = intake.handle(headers, body());
             } catch (RuntimeException e) {
                 // The store failing under intake's audit: an outage of ours, not the sender's fault.
                 log.error("webhook delivery could not be handled", e);
                 r = new WebhookResponse(503, "the controller cannot take deliveries right now; redeliver later");
             } finally {
-                slots.release();
+                giveBack();
             }
             answer(response, callback, r, false);
         }
@@ -227,8 +292,14 @@ final class WebhookReceiver extends Handler.Wrapper {
                 return;
             }
             deadline.cancel();
-            slots.release();
+            giveBack();
             answer(response, callback, r, close);
+        }
+
+        private void giveBack() {
+            bytesHeld.addAndGet(-reserved);
+            reserved = 0;
+            slots.release();
         }
     }
 

@@ -199,6 +199,30 @@ class WebhookReceiverTest {
     }
 
     @Test
+    void theBytesHeldForUnreadBodiesAreCappedToo() throws Exception {
+        int delivery = WebhookFixtures.bytes("pull_request-synchronize").length;
+        serve(new WebhookLimits(32, delivery + 1000L, Duration.ofSeconds(30), Duration.ofSeconds(5)));
+        Socket hog = new Socket();
+        hog.connect(new InetSocketAddress("127.0.0.1", http.port()), 5000);
+        held.add(hog);
+        hog.getOutputStream().write(("POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: " + (delivery / 2)
+                + "\r\n\r\n{").getBytes(StandardCharsets.ISO_8859_1));
+        hog.getOutputStream().flush();
+        int status;
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        do {
+            status = deliver().statusCode();
+        } while (status == 202 && System.nanoTime() < until);
+        assertEquals(503, status, "half the budget is held by a body that never comes");
+        hog.close();
+        until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        do {
+            status = deliver().statusCode();
+        } while (status == 503 && System.nanoTime() < until);
+        assertEquals(202, status, "given back when its connection went");
+    }
+
+    @Test
     void wrongMethodsAre405WithAllow() throws Exception {
         RawHttp.Answer get = raw("GET /webhook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "", false);
         assertEquals(405, get.status());
