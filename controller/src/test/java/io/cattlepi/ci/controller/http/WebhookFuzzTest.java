@@ -163,7 +163,7 @@ class WebhookFuzzTest {
     private synchronized void record(String kind, RawHttp.Answer a) {
         outcomes.computeIfAbsent(kind, k -> new TreeMap<>()).merge(a.status(), 1, Integer::sum);
         if (!a.answered()) {
-            failures.add(kind + ": no answer");
+            failures.add(kind + ": no answer: " + a.body());
         } else if (a.status() >= 500) {
             failures.add(kind + ": " + a.status() + " " + a.body());
         } else if (a.status() >= 400 && a.body().isBlank() && !kind.equals("raw: HEAD")) {
@@ -193,12 +193,20 @@ class WebhookFuzzTest {
         return new Case("unsigned or wrongly signed", () -> post(client, body, headers));
     }
 
-    /** Hostile values in the headers intake reads, as far as an HTTP client lets them through. */
+    /**
+     * Hostile values in the headers intake reads, as far as an HTTP client lets them through, and
+     * short of Jetty's 8 KiB of headers: a client still sending its body when the server answers 431
+     * and closes may miss the answer (the raw class sends oversized headers and reads what comes back).
+     */
     private Case headerCase(HttpClient client, HostileInput in) {
         byte[] body = WebhookFixtures.bytes(in.oneOf(FIXTURES));
         return new Case("signed: hostile GitHub headers", () -> post(client, body, Map.of(
-                "X-GitHub-Event", ascii(in.string()), "X-GitHub-Delivery", ascii(in.string()),
+                "X-GitHub-Event", clip(ascii(in.string()), 3000), "X-GitHub-Delivery", clip(ascii(in.string()), 3000),
                 "X-Hub-Signature-256", WebhookSignature.sign(SECRET, body))));
+    }
+
+    private static String clip(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
     }
 
     private RawHttp.Answer post(HttpClient client, byte[] body, Map<String, String> headers) {
