@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
  * The webhook half of intake, independent of any HTTP server: given a delivery's headers and raw
  * body, it checks size, signature and JSON, filters, and puts accepted deliveries on the queue
  * unchanged. The controller's {@code POST /webhook} calls it; so could an AWS Lambda handler.
- * Checks run in that order so an unsigned delivery costs no parsing and leaves no trace but an
- * audit line.
+ * Checks run in that order so an unsigned delivery costs no parsing and leaves no trace but a count
+ * (see {@link StoreAudit}).
  */
 public final class WebhookIntake {
     /**

@@ -55,14 +55,18 @@ class CrashedPollTest {
             send(world, world.pullRequestPayload("opened", pr));
             boolean swallowed = Poll.until(Duration.ofSeconds(3), () -> inFlight(world) == 1);
 
+            long restarted = System.nanoTime();
             Process second = controller(world, "second");
             try {
                 await("the delivery is admitted", () -> !view.buildsOf(pr.headSha()).isEmpty());
                 Duration admitted = Duration.ofNanos(System.nanoTime() - sent);
+                Duration afterRestart = Duration.ofNanos(System.nanoTime() - restarted);
                 System.out.printf("crashed poll: the dead controller's poll %s the delivery; admitted %d ms after it"
-                        + " was sent (visibility timeout 300 s)%n", swallowed ? "took" : "did not take", admitted.toMillis());
+                        + " was sent, %d ms after the new controller was started (visibility timeout 300 s)%n",
+                        swallowed ? "took" : "did not take", admitted.toMillis(), afterRestart.toMillis());
                 assertTrue(swallowed, "the killed controller's long poll took the delivery (the case under test)");
-                assertTrue(admitted.compareTo(Duration.ofSeconds(30)) < 0, "admitted in " + admitted.toMillis() + " ms");
+                // Seconds, against the 300 s it was: a new JVM's start-up on a loaded machine is most of it.
+                assertTrue(admitted.compareTo(Duration.ofSeconds(60)) < 0, "admitted in " + admitted.toMillis() + " ms");
                 assertEquals(1, view.buildsOf(pr.headSha()).size());
             } finally {
                 second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
