@@ -68,7 +68,7 @@ class QueueConsumerFuzzTest {
 
             List<Sent> sent = new ArrayList<>();
             int refusedBySqs = 0;
-            for (int i = 0; i < 1100; i++) {
+            for (int i = 0; i < 1040; i++) {
                 String kind;
                 String body;
                 Map<String, String> attributes = new HashMap<>();

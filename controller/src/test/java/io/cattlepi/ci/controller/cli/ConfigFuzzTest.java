@@ -53,7 +53,7 @@ class ConfigFuzzTest {
         long start = System.nanoTime();
         int files = 0;
         try (StackTraceWatch watch = StackTraceWatch.start()) {
-            for (int i = 0; i < 1200; i++) {
+            for (int i = 0; i < 1050; i++) {
                 String kind;
                 byte[] bytes;
                 ObjectNode doc = example.deepCopy();
