@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cattlepi.ci.secret.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
+import io.cattlepi.ci.untrusted.Printable;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -11,6 +14,7 @@ import java.util.List;
 
 /** Typed reads from one JSON object, recording a problem (with its JSON path) instead of failing fast. */
 final class ConfigFields {
+    private static final int LABEL_MAX = 100;
     private final JsonNode node;
     private final String path;
     private final List<ConfigProblem> problems;
@@ -66,12 +70,12 @@ final class ConfigFields {
         try {
             URI u = new URI(v);
             if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
-                problem(at(name), "not an http(s) URL: \"" + v + "\"");
+                problem(at(name), "not an http(s) URL: " + shown(v));
                 return null;
             }
             return u;
         } catch (URISyntaxException e) {
-            problem(at(name), "not a URL: \"" + v + "\"");
+            problem(at(name), "not a URL: " + shown(v));
             return null;
         }
     }
@@ -95,7 +99,7 @@ final class ConfigFields {
             return fallback;
         }
         if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() <= 0) {
-            problem(at(name), "expected a positive integer, got " + v);
+            problem(at(name), "expected a positive integer, got " + Printable.clipped(v.toString(), 60));
             return fallback;
         }
         return v.asInt();
@@ -111,7 +115,7 @@ final class ConfigFields {
             return fallback;
         }
         if (!v.isBoolean()) {
-            problem(at(name), "expected true or false, got " + v);
+            problem(at(name), "expected true or false, got " + Printable.clipped(v.toString(), 60));
             return fallback;
         }
         return v.asBoolean();
@@ -129,12 +133,41 @@ final class ConfigFields {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
             if (!v.get(i).isTextual() || v.get(i).asText().isBlank()) {
-                problem(at(name) + "[" + i + "]", "expected a non-empty string, got " + v.get(i));
+                problem(at(name) + "[" + i + "]", "expected a non-empty string, got " + Printable.clipped(v.get(i).toString(), 60));
             } else {
                 out.add(v.get(i).asText().trim());
             }
         }
         return List.copyOf(out);
+    }
+
+    /** A file or folder path; a value no file system takes (a NUL in it) is a problem, not an exception. */
+    Path path(String name, Path fallback) {
+        String v = text(name, false, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Path.of(v);
+        } catch (InvalidPathException e) {
+            problem(at(name), "not a usable path (" + Printable.clipped(e.getReason(), 80) + "): " + shown(v));
+            return fallback;
+        }
+    }
+
+    /** A short single-line text shown to people (a GitHub status context, a label). */
+    String label(String name, String fallback) {
+        String v = text(name, false, fallback);
+        if (v.length() > LABEL_MAX || v.codePoints().anyMatch(Printable::isNeutralised)) {
+            problem(at(name), "expected at most " + LABEL_MAX + " characters without control characters, got " + shown(v));
+            return fallback;
+        }
+        return v;
+    }
+
+    /** A value from the file in a message: quoted, escaped, cut short. */
+    static String shown(String value) {
+        return "\"" + Printable.clipped(value, 120) + "\"";
     }
 
     static String kind(JsonNode v) {

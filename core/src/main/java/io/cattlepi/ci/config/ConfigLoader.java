@@ -1,6 +1,5 @@
 package io.cattlepi.ci.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cattlepi.ci.autobuild.AutobuildSettings;
@@ -25,6 +24,7 @@ import io.cattlepi.ci.sandbox.SandboxKind;
 import io.cattlepi.ci.sandbox.SandboxSettings;
 import io.cattlepi.ci.schedule.Placement;
 import io.cattlepi.ci.secret.Secret;
+import io.cattlepi.ci.store.EventRetention;
 import io.cattlepi.ci.worker.RackMember;
 import java.io.IOException;
 import java.net.URI;
@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -51,7 +52,14 @@ import java.util.regex.Pattern;
  */
 public final class ConfigLoader {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern REPO = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
+    private static final Pattern REPO = Pattern.compile("[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}");
+    /** A branch as git allows it, minus what no one names a branch to be built (spaces, controls, globs). */
+    private static final Pattern BRANCH = Pattern.compile("(?!/)(?!.*//)(?!.*/$)(?!.*\\.lock$)(?!.*@\\{)[\\p{L}\\p{N}_./+-]{1,200}");
+    private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z0-9]+){1,4}");
+    private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9._-]{3,255}");
+    private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    private static final Pattern LISTEN_HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}|\\[?[0-9a-fA-F:.]{2,45}]?");
     /** Bound on one call to AWS, GitHub, the CattlePi API or a Pi. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -59,28 +67,15 @@ public final class ConfigLoader {
     }
 
     public static BuildControlConfig load(Path file) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigProblem("$", "cannot read " + file + ": " + e.getMessage())));
-        }
-        return parse(text, file);
+        return parse(ConfigDocument.read(file), file);
     }
 
     public static BuildControlConfig parse(String text) throws ConfigException {
-        return parse(text, null);
+        return parse(ConfigDocument.parse(text), null);
     }
 
-    /** @param file where the text came from (hidden from builds), or null */
-    private static BuildControlConfig parse(String text, Path file) throws ConfigException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(List.of(new ConfigProblem("$", "not JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ")")));
-        }
+    /** @param file where the document came from (hidden from builds), or null */
+    private static BuildControlConfig parse(JsonNode root, Path file) throws ConfigException {
         if (root == null || !root.isObject()) {
             throw new ConfigException(List.of(new ConfigProblem("$", "expected a JSON object")));
         }
@@ -120,11 +115,12 @@ public final class ConfigLoader {
         Placement placement = placement(f, rack == null ? List.of() : rack.members());
         PowerSettings power = PowerConfig.read(f, rack == null ? List.of() : rack.members());
         BootTestSettings bootTest = bootTest(f, server, workspaces);
+        EventRetention retention = retention(f);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new BuildControlConfig(queue, deadLetters, s3, github, intake, rack, recipe, sandbox, engine, autobuild,
-                server, store, placement, power, bootTest);
+                server, store, placement, power, bootTest, retention);
     }
 
     // ---- the sandbox: what a build may reach, and how much it may use
@@ -160,7 +156,12 @@ public final class ConfigLoader {
     }
 
     private static Aws aws(ConfigFields f) {
-        return new Aws(f.secret("aws_ak", true), f.secret("aws_sk", true), f.text("aws_region", false, "us-east-1"));
+        String region = f.text("aws_region", false, "us-east-1");
+        if (!REGION.matcher(region).matches()) {
+            f.problem(f.at("aws_region"), "not an AWS region name like eu-west-1: " + ConfigFields.shown(region));
+            region = "us-east-1";
+        }
+        return new Aws(f.secret("aws_ak", true), f.secret("aws_sk", true), region);
     }
 
     private static ConfigFields endpoints(ConfigFields f, List<ConfigProblem> problems) {
@@ -184,7 +185,13 @@ public final class ConfigLoader {
     }
 
     private static S3Settings s3(ConfigFields f, Aws aws, ConfigFields endpoints) {
-        String bucket = f.text("aws_s3_bucket", true, null);
+        String named = f.text("aws_s3_bucket", true, null);
+        // Legacy us-east-1 buckets may have capitals and underscores: only what no bucket has is refused.
+        String bucket = named == null || BUCKET.matcher(named).matches() ? named : null;
+        if (bucket == null && named != null) {
+            f.problem(f.at("aws_s3_bucket"), "not an S3 bucket name (3-255 letters, digits, '.', '_', '-'): "
+                    + ConfigFields.shown(named));
+        }
         URI publicPrefix = f.url("aws_s3_path", true, null);
         URI endpoint = endpoints.url("s3", false, null);
         if (bucket == null || publicPrefix == null || aws.accessKey() == null || aws.secretKey() == null) {
@@ -209,22 +216,34 @@ public final class ConfigLoader {
     private static IntakeSettings intake(ConfigFields f) {
         String repository = f.text("repository", false, IntakeSettings.DEFAULT_REPOSITORY);
         if (!REPO.matcher(repository).matches()) {
-            f.problem(f.at("repository"), "expected owner/name, got \"" + repository + "\"");
+            f.problem(f.at("repository"), "expected owner/name, got " + ConfigFields.shown(repository));
         }
         List<String> allowed = f.strings("allowed_repositories", List.of(repository));
+        for (int i = 0; i < allowed.size(); i++) {
+            if (!REPO.matcher(allowed.get(i)).matches()) {
+                f.problem(f.at("allowed_repositories") + "[" + i + "]", "expected owner/name, got "
+                        + ConfigFields.shown(allowed.get(i)));
+            }
+        }
+        List<String> branches = f.strings("push_branches", List.of());
+        for (int i = 0; i < branches.size(); i++) {
+            if (!BRANCH.matcher(branches.get(i)).matches() || branches.get(i).contains("..")) {
+                f.problem(f.at("push_branches") + "[" + i + "]", "not a branch name: " + ConfigFields.shown(branches.get(i)));
+            }
+        }
         URI cloneBase = cloneBase(f);
         List<String> trusted = f.strings("trusted_associations", DeliveryFilter.DEFAULT_TRUSTED);
         for (int i = 0; i < trusted.size(); i++) {
             if (!DeliveryFilter.ASSOCIATIONS.contains(trusted.get(i))) {
                 f.problem(f.at("trusted_associations") + "[" + i + "]", "not a GitHub author_association (one of "
-                        + String.join(", ", DeliveryFilter.ASSOCIATIONS.stream().sorted().toList()) + "): \""
-                        + trusted.get(i) + "\"");
+                        + String.join(", ", DeliveryFilter.ASSOCIATIONS.stream().sorted().toList()) + "): "
+                        + ConfigFields.shown(trusted.get(i)));
             }
         }
-        return new IntakeSettings(repository, allowed, f.strings("push_branches", List.of()),
+        return new IntakeSettings(repository, allowed, branches,
                 f.bool("build_drafts", false), cloneBase == null ? IntakeSettings.DEFAULT_CLONE_BASE : cloneBase,
                 f.secret("webhook_secret", false), trusted,
-                f.text("ok_to_test_label", false, DeliveryFilter.DEFAULT_OK_TO_TEST));
+                f.label("ok_to_test_label", DeliveryFilter.DEFAULT_OK_TO_TEST));
     }
 
     /** http(s) for GitHub and mirrors; file: for local repositories (the demo, air-gapped racks). */
@@ -239,7 +258,7 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             // reported below
         }
-        f.problem(f.at("clone_base"), "not an http(s) or file: URL: \"" + v + "\"");
+        f.problem(f.at("clone_base"), "not an http(s) or file: URL: " + ConfigFields.shown(v));
         return null;
     }
 
@@ -255,8 +274,16 @@ public final class ConfigLoader {
         String pubLine = pubText == null ? null : new String(pubText, StandardCharsets.UTF_8).trim();
         if (pubLine != null && !pubLine.matches("(ssh-|ecdsa-)\\S+ \\S+.*")) {
             f.problem(f.at("ssh_id_rsa_pub"), "not an OpenSSH public key line once decoded");
+            pubLine = null;
+        } else if (pubLine != null && identity != null && !SshKeys.matches(identity, pubLine)) {
+            // The Pis would be set up with a key the controller cannot log in with.
+            f.problem(f.at("ssh_id_rsa_pub"), "is not the public half of ssh_id_rsa");
         }
-        return new Ssh(f.text("ssh_user", false, "pi"),
+        String user = f.text("ssh_user", false, "pi");
+        if (!USER.matcher(user).matches()) {
+            f.problem(f.at("ssh_user"), "not a user name: " + ConfigFields.shown(user));
+        }
+        return new Ssh(user,
                 keyText == null ? null : new Secret(new String(keyText, StandardCharsets.UTF_8)), identity, pubLine);
     }
 
@@ -279,6 +306,9 @@ public final class ConfigLoader {
                 .withIdleProbeInterval(f.seconds("monitor_interval_s", (int) FleetSettings.DEFAULTS.idleProbeInterval().toSeconds()))
                 .withFailedResetStreak(f.positiveInt("failed_reset_streak", FleetSettings.DEFAULTS.failedResetStreak()));
         String device = f.text("workers_config_device", false, RackSettings.DEFAULT_WORKERS_DEVICE);
+        if (!DEVICE.matcher(device).matches()) {
+            f.problem(f.at("workers_config_device"), "not a CattlePi device id: " + ConfigFields.shown(device));
+        }
         if (machines.isEmpty() || apiKey == null || policy == null || api == null || ssh.identity() == null
                 || ssh.publicKeyLine() == null) {
             return null;
@@ -321,7 +351,9 @@ public final class ConfigLoader {
             if (member == null) {
                 continue;
             }
-            if (!names.add(member.id()) || !addresses.add(member.host() + ":" + member.port())) {
+            // Names end up in file names and URLs, hosts resolve without case: Pi-1 and pi-1 are one Pi.
+            if (!names.add(member.id().toLowerCase(Locale.ROOT))
+                    || !addresses.add(member.host().toLowerCase(Locale.ROOT) + ":" + member.port())) {
                 f.problem(where, "duplicate worker " + member.id() + " (" + member.host() + ":" + member.port() + ")");
             } else {
                 out.add(member);
@@ -370,17 +402,12 @@ public final class ConfigLoader {
     private static RackMember machine(ConfigFields f, JsonNode m, String where) {
         if (m.isTextual()) {
             String s = m.asText().trim();
-            int colon = s.lastIndexOf(':');
-            String host = colon > 0 && !s.endsWith("]") && s.indexOf(':') == colon ? s.substring(0, colon) : s;
-            int port = 22;
-            if (!host.equals(s)) {
-                port = parsePort(s.substring(colon + 1));
-            }
-            if (!RackMember.HOST.matcher(host).matches() || port < 0) {
-                f.problem(where, "not a host or host:port: \"" + s + "\"");
+            HostPort hp = HostPort.parse(s);
+            if (hp == null || !RackMember.HOST.matcher(hp.host()).matches() || !RackMember.NAME.matcher(name(hp.host())).matches()) {
+                f.problem(where, "not a host, host:port or [IPv6]:port: " + ConfigFields.shown(s));
                 return null;
             }
-            return new RackMember(host, host, port, null);
+            return new RackMember(name(hp.host()), hp.host(), hp.port(), null);
         }
         if (m.isObject()) {
             ConfigFields mf = new ConfigFields(m, where, new ArrayList<>());
@@ -401,23 +428,43 @@ public final class ConfigLoader {
         return null;
     }
 
-    private static int parsePort(String s) {
-        try {
-            int p = Integer.parseInt(s);
-            return p >= 1 && p <= 65535 ? p : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+    /** A Pi given by address only is named after it; an IPv6 literal loses its brackets and colons. */
+    private static String name(String host) {
+        return host.startsWith("[") ? host.substring(1, host.length() - 1).replace(':', '-') : host;
     }
 
     // ---- where state and builds live
 
     private static Path storePath(ConfigFields f) {
-        return Path.of(f.text("store_path", false, defaultDataDir().resolve("cattlepi-ci.db").toString()));
+        Path fallback = defaultDataDir().resolve("cattlepi-ci.db");
+        Path store = f.path("store_path", fallback);
+        if (store.toAbsolutePath().normalize().getParent() == null) {
+            f.problem(f.at("store_path"), "must name a file, not the root folder");
+            return fallback;
+        }
+        if (Files.isDirectory(store)) {
+            f.problem(f.at("store_path"), "is a folder; name the database file in it, e.g. "
+                    + ConfigFields.shown(store.resolve("cattlepi-ci.db").toString()));
+            return fallback;
+        }
+        return store;
     }
 
     private static Path workspaces(ConfigFields f, Path store) {
-        return Path.of(f.text("workspace_dir", false, store.toAbsolutePath().getParent().resolve("workspaces").toString()));
+        Path fallback = store.toAbsolutePath().normalize().getParent().resolve("workspaces");
+        Path dir = f.path("workspace_dir", fallback);
+        Path absolute = dir.toAbsolutePath().normalize();
+        if (absolute.getParent() == null) {
+            // Every build's folder would sit in /, and the sandbox would have to hide all of it.
+            f.problem(f.at("workspace_dir"), "must not be the root folder");
+            return fallback;
+        }
+        if (store.toAbsolutePath().normalize().startsWith(absolute)) {
+            f.problem(f.at("workspace_dir"), "holds the store (" + ConfigFields.shown(store.toString())
+                    + "); builds' folders are made and removed there");
+            return fallback;
+        }
+        return dir;
     }
 
     static Path defaultDataDir() {
@@ -437,8 +484,9 @@ public final class ConfigLoader {
         if (ssh.privateKeyText() == null) {
             return null;
         }
-        return new RecipeSettings(steps, job, window, every, RecipeSettings.GIT_TIMEOUT, RecipeSettings.KILL_GRACE,
-                ssh.privateKeyText(), ssh.user(), workspaces.resolve(".work"), masked, autobuildSteps, autobuild, checks);
+        return build(f, "build_steps", () -> new RecipeSettings(steps, job, window, every, RecipeSettings.GIT_TIMEOUT,
+                RecipeSettings.KILL_GRACE, ssh.privateKeyText(), ssh.user(), workspaces.resolve(".work"), masked,
+                autobuildSteps, autobuild, checks));
     }
 
     /** Names that hold credentials by convention: never passed to a pull request's code. */
@@ -544,6 +592,8 @@ public final class ConfigLoader {
             }
             if (argv.isEmpty() || argv.get(0).isBlank()) {
                 f.problem(f.at(key) + "[" + i + "]", "expected a command line or a list of arguments");
+            } else if (argv.stream().anyMatch(a -> a.indexOf('\0') >= 0)) {
+                f.problem(f.at(key) + "[" + i + "]", "holds a NUL character, which no command line can");
             } else {
                 out.add(List.copyOf(argv));
             }
@@ -594,7 +644,7 @@ public final class ConfigLoader {
     // ---- the engine, the autobuild and the HTTP server
 
     private static EngineSettings engine(ConfigFields f, Path workspaces, URI publicUrl) {
-        return EngineSettings.of(workspaces, f.text("status_context", false, EngineSettings.DEFAULT_STATUS_CONTEXT),
+        return EngineSettings.of(workspaces, f.label("status_context", EngineSettings.DEFAULT_STATUS_CONTEXT),
                 publicUrl == null ? null : publicUrl.toString(),
                 f.seconds("visibility_timeout_s", seconds(EngineSettings.DEFAULT_VISIBILITY)));
     }
@@ -610,13 +660,23 @@ public final class ConfigLoader {
         }
     }
 
+    private static EventRetention retention(ConfigFields f) {
+        int days = f.positiveInt("event_retention_days", (int) EventRetention.DEFAULT_MAX_AGE.toDays());
+        int events = f.positiveInt("event_retention_max", EventRetention.DEFAULT_MAX_EVENTS);
+        return new EventRetention(Duration.ofDays(days), events);
+    }
+
     private static ServerSettings server(ConfigFields f) {
         int port = f.positiveInt("http_port", ServerSettings.DEFAULT_PORT);
         if (port > 65535) {
             f.problem(f.at("http_port"), "must be at most 65535, got " + port);
         }
-        return new ServerSettings(f.text("http_host", false, ServerSettings.DEFAULT_HOST), port,
-                f.url("public_url", false, null), f.secret("operator_token", false));
+        String host = f.text("http_host", false, ServerSettings.DEFAULT_HOST);
+        if (!LISTEN_HOST.matcher(host).matches()) {
+            f.problem(f.at("http_host"), "not a host name or IP address: " + ConfigFields.shown(host));
+            host = ServerSettings.DEFAULT_HOST;
+        }
+        return new ServerSettings(host, port, f.url("public_url", false, null), f.secret("operator_token", false));
     }
 
     // ---- helpers

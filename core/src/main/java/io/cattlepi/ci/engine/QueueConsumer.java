@@ -17,10 +17,17 @@ import org.slf4j.LoggerFactory;
  * as Pis can take now, and holds none while no Pi is free, so a message's visibility clock only
  * starts when it can be worked on. Each message is admitted (stored) before anything else. An
  * unreachable queue is retried with bounded exponential back-off; nothing else waits for it.
+ * <p>
+ * Messages are received hidden for a few seconds only ({@link #RECEIVE_HOLD}) and made invisible
+ * for the whole visibility timeout once admitted: a long poll left open by a controller that
+ * died still takes the next message at the queue, and that message must come back in seconds,
+ * not after the visibility timeout.
  */
 final class QueueConsumer implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(QueueConsumer.class);
     private static final Duration IDLE_RECHECK = Duration.ofSeconds(5);
+    /** Long enough to admit a batch and extend each message; a crash in between costs this long a delay. */
+    static final Duration RECEIVE_HOLD = Duration.ofSeconds(5);
 
     private final WorkQueue queue;
     private final MessageAdmission admission;
@@ -73,7 +80,7 @@ final class QueueConsumer implements Runnable {
             }
             List<QueuedMessage> messages;
             try {
-                messages = queue.receive(Math.min(capacity, 10), wait, visibility);
+                messages = queue.receive(Math.min(capacity, 10), wait, receiveHold());
                 reachable = true;
                 failures = 0;
             } catch (QueueException e) {
@@ -94,7 +101,9 @@ final class QueueConsumer implements Runnable {
             }
             for (QueuedMessage m : messages) {
                 try {
-                    admission.admit(m);
+                    if (admission.admit(m)) {
+                        hold(m);
+                    }
                 } catch (RuntimeException e) {
                     // Not deleted: it becomes visible again and is admitted on redelivery.
                     log.error("admitting message {} failed; it will be redelivered", m.messageId(), e);
@@ -103,6 +112,23 @@ final class QueueConsumer implements Runnable {
             if (!messages.isEmpty()) {
                 admitted.run();
             }
+        }
+    }
+
+    private Duration receiveHold() {
+        return visibility == null || visibility.compareTo(RECEIVE_HOLD) < 0 ? visibility : RECEIVE_HOLD;
+    }
+
+    /** Admitted and kept for its build: hidden for the whole visibility timeout from now on. */
+    private void hold(QueuedMessage m) {
+        if (visibility == null || visibility.compareTo(RECEIVE_HOLD) <= 0) {
+            return;
+        }
+        try {
+            queue.extendVisibility(m.receiptHandle(), visibility);
+        } catch (QueueException e) {
+            // The heartbeat retries; should the message reappear first, admission adopts its new handle.
+            log.warn("message {} admitted but not hidden yet: {}", m.messageId(), e.getMessage());
         }
     }
 

@@ -12,9 +12,11 @@ import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.store.Tx;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +37,8 @@ public final class Admission implements MessageAdmission {
     /** The description of an outsider's build until a maintainer approves it. */
     public static final String WAITING_FOR_APPROVAL = "waiting for a maintainer's ok-to-test";
     private static final Logger log = LoggerFactory.getLogger(Admission.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = WebhookIntake.JSON;
+    private static final Pattern EVENT_NAME = Pattern.compile("[a-z_]{1,64}");
 
     private enum Action { KEEP, DELETE, REJECT }
 
@@ -56,33 +59,52 @@ public final class Admission implements MessageAdmission {
     }
 
     @Override
-    public void admit(QueuedMessage m) {
+    public boolean admit(QueuedMessage m) {
         Verdict verdict = judge(m);
         Decision d = store.write(tx -> decide(tx, m, verdict));
         CrashPoint.reach(CrashPoint.QUEUED);
         switch (d.action()) {
-            case KEEP -> { }
+            case KEEP -> {
+                return true;
+            }
             case DELETE -> delete(m, d);
             case REJECT -> {
                 deadLetter(m, d.why());
                 delete(m, d);
             }
         }
+        return false;
     }
 
     private Verdict judge(QueuedMessage m) {
+        String event = m.attributes().get(QueuedMessage.EVENT);
+        if (event != null && !EVENT_NAME.matcher(event).matches()) {
+            return Verdict.invalid("message attribute " + QueuedMessage.EVENT + " is not an event name");
+        }
+        String delivery = m.attributes().get(QueuedMessage.DELIVERY);
+        if (delivery != null && !WebhookIntake.isDeliveryId(delivery)) {
+            return Verdict.invalid("message attribute " + QueuedMessage.DELIVERY + " is not a delivery id");
+        }
         JsonNode payload;
         try {
-            payload = JSON.readTree(m.body());
+            payload = JSON.readTree(m.payload());
+        } catch (IllegalArgumentException e) {
+            return Verdict.invalid(e.getMessage());
         } catch (IOException e) {
             return Verdict.invalid("message body is not JSON");
         }
-        String event = m.attributes().get(QueuedMessage.EVENT);
         if (event == null) {
             event = inferEvent(payload);
         }
-        String delivery = m.attributes().get(QueuedMessage.DELIVERY);
         return filter.judge(event, delivery, payload);
+    }
+
+    /** The attribute's value when it is a well-formed event name or delivery id, else null. */
+    private static String valid(QueuedMessage m, String attribute) {
+        String v = m.attributes().get(attribute);
+        boolean ok = v != null && (attribute.equals(QueuedMessage.EVENT) ? EVENT_NAME.matcher(v).matches()
+                : WebhookIntake.isDeliveryId(v));
+        return ok ? v : null;
     }
 
     /** Messages queued by the seed's Lambda carry no attributes: the payload's shape tells the event. */
@@ -102,8 +124,9 @@ public final class Admission implements MessageAdmission {
             return redelivered(tx, known.get(), m);
         }
         if (!verdict.accepted()) {
-            Build rejected = Build.rejected(BuildIds.next(tx.now()), m.attributes().get(QueuedMessage.EVENT),
-                    m.attributes().get(QueuedMessage.DELIVERY), m.messageId(), m.receiptHandle(), verdict.reason(), tx.now());
+            // Only attribute values that passed their checks are kept; anything else is in the reason.
+            Build rejected = Build.rejected(BuildIds.next(tx.now()), valid(m, QueuedMessage.EVENT),
+                    valid(m, QueuedMessage.DELIVERY), m.messageId(), m.receiptHandle(), verdict.reason(), tx.now());
             tx.buildChanged(null, rejected);
             return new Decision(Action.REJECT, rejected.id(), verdict.reason());
         }
@@ -171,7 +194,14 @@ public final class Admission implements MessageAdmission {
             return;
         }
         try {
-            deadLetters.send(m.body(), Map.of(REJECTED_REASON, why));
+            // The body as it came, with what says how to read it.
+            Map<String, String> attributes = new HashMap<>();
+            String encoding = m.attributes().get(MessageBody.ENCODING);
+            if (encoding != null) {
+                attributes.put(MessageBody.ENCODING, encoding);
+            }
+            attributes.put(REJECTED_REASON, why);
+            deadLetters.send(m.body(), attributes);
         } catch (QueueException e) {
             log.warn("message {} could not be copied to the dead-letter queue: {}", m.messageId(), e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.cattlepi.ci.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cattlepi.ci.untrusted.Printable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +27,7 @@ public final class DeliveryFilter {
     public static final Set<String> ASSOCIATIONS = Set.of("OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR",
             "FIRST_TIME_CONTRIBUTOR", "FIRST_TIMER", "MANNEQUIN", "NONE", "*");
     private static final String ZERO_SHA = "0".repeat(40);
+    private static final int SHOWN_MAX = 100;
 
     /** Lower-cased name → the configured spelling, which is what gets built and reported. */
     private final Map<String, String> repositories;
@@ -74,13 +76,13 @@ public final class DeliveryFilter {
         }
         String repository = repositories.get(named.toLowerCase(Locale.ROOT));
         if (repository == null) {
-            return Verdict.ignored("repository " + named + " is not in the allow-list");
+            return Verdict.ignored("repository " + shown(named) + " is not in the allow-list");
         }
         try {
             return switch (event) {
                 case PULL_REQUEST -> pullRequest(repository, deliveryId, payload);
                 case PUSH -> push(repository, deliveryId, payload);
-                default -> Verdict.ignored("event " + event + " is not built");
+                default -> Verdict.ignored("event " + shown(event) + " is not built");
             };
         } catch (IllegalArgumentException e) {
             return Verdict.invalid(e.getMessage());
@@ -91,10 +93,10 @@ public final class DeliveryFilter {
         String action = text(p, "action");
         boolean approving = "labeled".equals(action);
         if (approving && !okToTest.equals(text(p, "label", "name"))) {
-            return Verdict.ignored("label " + text(p, "label", "name") + " does not approve builds");
+            return Verdict.ignored("label " + shown(text(p, "label", "name")) + " does not approve builds");
         }
         if (action == null || !PR_ACTIONS.contains(action) && !approving) {
-            return Verdict.ignored("pull request action " + action + " is not built");
+            return Verdict.ignored("pull request action " + shown(action) + " is not built");
         }
         JsonNode pr = p.path("pull_request");
         if (pr.path("draft").asBoolean(false) && !buildDrafts) {
@@ -112,24 +114,28 @@ public final class DeliveryFilter {
                 : BuildRequest.Approval.NEEDED;
         String why = approving ? "pull request #" + n + " approved with " + okToTest
                 : "pull request #" + n + " " + action + (approval == BuildRequest.Approval.NEEDED
-                        ? " by an untrusted author (" + author + "): waiting for " + okToTest : "");
+                        ? " by an untrusted author (" + shown(author) + "): waiting for " + okToTest : "");
         return Verdict.accepted(new BuildRequest(repository, sha, "refs/pull/" + n + "/head", n, cloneUrl(repository),
                 PULL_REQUEST, deliveryId, approval), why);
     }
 
     private Verdict push(String repository, String deliveryId, JsonNode p) {
         String ref = required(text(p, "ref"), "ref");
+        if (!GitRefs.isValid(ref)) {
+            return Verdict.invalid("ref " + shown(ref) + " is not a git ref name");
+        }
         String after = sha(text(p, "after"), "after");
         if (p.path("deleted").asBoolean(false) || ZERO_SHA.equals(after)) {
-            return Verdict.ignored("ref " + ref + " was deleted");
+            return Verdict.ignored("ref " + shown(ref) + " was deleted");
         }
         if (!ref.startsWith("refs/heads/")) {
-            return Verdict.ignored("push to " + ref + " is not a branch");
+            return Verdict.ignored("push to " + shown(ref) + " is not a branch");
         }
         String branch = ref.substring("refs/heads/".length());
         List<String> built = pushBranches.isEmpty() ? defaultBranch(p) : pushBranches;
         if (!built.contains(branch)) {
-            return Verdict.ignored("pushes to branch " + branch + " are not built (built: " + String.join(", ", built) + ")");
+            return Verdict.ignored("pushes to branch " + shown(branch) + " are not built (built: "
+                    + shown(String.join(", ", built)) + ")");
         }
         return Verdict.accepted(new BuildRequest(repository, after, ref, null, cloneUrl(repository), PUSH,
                 deliveryId), "push to " + branch);
@@ -158,6 +164,11 @@ public final class DeliveryFilter {
             throw new IllegalArgumentException(path + " is not a 40-hex commit sha");
         }
         return value;
+    }
+
+    /** A payload value in a reason: escaped and cut short, since reasons reach logs, pages and GitHub's delivery log. */
+    private static String shown(String value) {
+        return Printable.clipped(value, SHOWN_MAX);
     }
 
     private static String text(JsonNode node, String... path) {

@@ -21,8 +21,10 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * The work queue on SQS (AWS SDK v2, URL-connection HTTP client). Calls are bounded by the
- * configured timeout, a long poll by its wait plus that timeout. Errors become {@link QueueException}s;
- * a receipt handle SQS no longer accepts is marked stale, so callers wait for the redelivery.
+ * configured timeout, a long poll by its wait plus that timeout, and a send by {@link #SEND_TIMEOUT}
+ * at most, retries included: the webhook answers GitHub, which gives up after 10 s. Errors become
+ * {@link QueueException}s; a receipt handle SQS no longer accepts is marked stale, so callers wait
+ * for the redelivery. Every call's outcome says whether the queue is {@link #reachable()}.
  */
 public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
     /** SQS error codes meaning "this receipt handle is no good any more". */
@@ -30,12 +32,21 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
             "AWS.SimpleQueueService.ReceiptHandleIsInvalid", "MessageNotInflight",
             "AWS.SimpleQueueService.MessageNotInflight");
 
+    /** Error codes of a message SQS will never take, however often it is sent. */
+    private static final Set<String> REFUSED = Set.of("InvalidMessageContents", "InvalidParameterValue", "InvalidAttributeValue",
+            "AWS.SimpleQueueService.InvalidMessageContents", "MessageTooLong");
+    /** Well under GitHub's 10 s, so the webhook can still answer 503 in time. */
+    public static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
+
     private final SqsClient client;
     private final String queueUrl;
+    private final Duration sendTimeout;
+    private volatile boolean reachable = true;
 
-    private SqsWorkQueue(SqsClient client, String queueUrl) {
+    private SqsWorkQueue(SqsClient client, String queueUrl, Duration sendTimeout) {
         this.client = client;
         this.queueUrl = queueUrl;
+        this.sendTimeout = sendTimeout;
     }
 
     public static SqsWorkQueue open(SqsSettings s) {
@@ -52,11 +63,17 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
         if (s.endpointOverride() != null) {
             b.endpointOverride(s.endpointOverride());
         }
-        return new SqsWorkQueue(b.build(), s.queueUrl());
+        Duration send = s.timeout().compareTo(SEND_TIMEOUT) < 0 ? s.timeout() : SEND_TIMEOUT;
+        return new SqsWorkQueue(b.build(), s.queueUrl(), send);
     }
 
     public String queueUrl() {
         return queueUrl;
+    }
+
+    /** Whether the last call, of any kind, got an answer from SQS (for {@code /healthz}). */
+    public boolean reachable() {
+        return reachable;
     }
 
     @Override
@@ -68,6 +85,7 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
                     .waitTimeSeconds((int) Math.max(0, Math.min(20, wait.toSeconds())))
                     .messageAttributeNames("All")
                     .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+            reachable = true;
             return r.messages().stream().map(SqsWorkQueue::message).toList();
         } catch (SdkException e) {
             throw failure("receiving", e);
@@ -79,6 +97,7 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
         try {
             client.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle)
                     .visibilityTimeout((int) Math.min(43_200, timeout.toSeconds())));
+            reachable = true;
         } catch (SdkException e) {
             throw failure("extending visibility", e);
         }
@@ -88,6 +107,7 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
     public void delete(String receiptHandle) throws QueueException {
         try {
             client.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle));
+            reachable = true;
         } catch (SdkException e) {
             throw failure("deleting a message", e);
         }
@@ -98,7 +118,11 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
         Map<String, MessageAttributeValue> attrs = new HashMap<>();
         attributes.forEach((k, v) -> attrs.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
         try {
-            return client.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body).messageAttributes(attrs)).messageId();
+            String id = client.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body).messageAttributes(attrs)
+                    .overrideConfiguration(o -> o.apiCallTimeout(sendTimeout).apiCallAttemptTimeout(sendTimeout)))
+                    .messageId();
+            reachable = true;
+            return id;
         } catch (SdkException e) {
             throw failure("sending a message", e);
         }
@@ -127,14 +151,18 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
 
     private QueueException failure(String what, SdkException e) {
         if (e instanceof SqsException s && s.awsErrorDetails() != null) {
+            // An answer, even an error, means SQS is there; only 5xx say it is not working.
+            reachable = s.statusCode() < 500;
             String code = s.awsErrorDetails().errorCode();
             String message = String.valueOf(s.awsErrorDetails().errorMessage());
             // SQS reports an expired handle on ChangeMessageVisibility as a bad ReceiptHandle parameter.
             boolean stale = code != null && (STALE.contains(code)
                     || code.equals("InvalidParameterValue") && message.toLowerCase(java.util.Locale.ROOT).contains("receipthandle"));
+            boolean refused = !stale && code != null && REFUSED.contains(code) && s.statusCode() == 400;
             return new QueueException("SQS " + what + " on " + queueUrl + ": HTTP " + s.statusCode() + " " + code
-                    + ": " + message, stale, e);
+                    + ": " + message, stale, refused, e);
         }
+        reachable = false;
         if (e instanceof SdkClientException) {
             return new QueueException("SQS " + what + ": " + queueUrl + " unreachable: " + e.getMessage(), false, e);
         }

@@ -1,5 +1,6 @@
 package io.cattlepi.ci.report;
 
+import io.cattlepi.ci.untrusted.Printable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,21 +83,33 @@ public final class BuildIndexPage {
         return h.toString();
     }
 
-    /** Escapes the five characters that matter in HTML text and quoted attributes. */
+    /**
+     * Escapes the five characters that matter in HTML text and quoted attributes, and shows NUL,
+     * other controls and bidi overrides as visible escapes (a file name must not hide or reorder
+     * what is around it).
+     */
     static String escape(String s) {
         if (s == null) {
             return "";
         }
         StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
             switch (c) {
                 case '<' -> out.append("&lt;");
                 case '>' -> out.append("&gt;");
                 case '&' -> out.append("&amp;");
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&#39;");
-                default -> out.append(c < 0x20 && c != '\t' ? '\uFFFD' : c);
+                case '\t' -> out.append('\t');
+                default -> {
+                    if (Printable.isNeutralised(c)) {
+                        out.append(Printable.of(new String(Character.toChars(c))));
+                    } else {
+                        out.appendCodePoint(c);
+                    }
+                }
             }
         }
         return out.toString();

@@ -127,6 +127,10 @@ final class Migrations {
             );
             CREATE INDEX boot_tests_to_restore ON boot_tests(restored, worker_id);
             CREATE INDEX boot_tests_by_phase ON boot_tests(phase);
+            """, true),
+            // 5: events are pruned by age (EventRetention)
+            new Step("""
+            CREATE INDEX events_by_time ON events(at);
             """, true));
 
     private final List<Step> steps;

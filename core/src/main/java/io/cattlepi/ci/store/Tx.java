@@ -269,6 +269,23 @@ public final class Tx {
                 Tx::event, afterSeq, limit);
     }
 
+    /**
+     * Deletes the events older than {@code before}, then all but the newest {@code keep}.
+     *
+     * @return how many were deleted
+     */
+    public int pruneEvents(Instant before, int keep) {
+        int old = count("DELETE FROM events WHERE at < ?", before.toEpochMilli());
+        int over = count("DELETE FROM events WHERE seq <= (SELECT seq FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?)",
+                keep);
+        return old + over;
+    }
+
+    /** How many events the store holds. */
+    public int eventCount() {
+        return query("SELECT count(*) FROM events", rs -> rs.getInt(1)).get(0);
+    }
+
     // ---- mapping
 
     @FunctionalInterface
@@ -331,11 +348,16 @@ public final class Tx {
     }
 
     private void update(String sql, Object... args) {
+        count(sql, args);
+    }
+
+    /** Runs an update; returns how many rows it changed. */
+    private int count(String sql, Object... args) {
         if (!writable) {
             throw new IllegalStateException("write inside a read-only transaction: " + sql);
         }
         try (PreparedStatement ps = prepare(sql, args)) {
-            ps.executeUpdate();
+            return ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("update failed: " + sql + ": " + e.getMessage(), e);
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,6 +62,39 @@ class QueueConsumerTest {
             queueBack.countDown();
             consumer.close();
             queue.close();
+        }
+    }
+
+    @Test
+    void aMessageIsHiddenBrieflyUntilAdmittedThenForTheWholeVisibilityTimeout() throws Exception {
+        try (LocalSqs sqs = LocalSqs.start()) {
+            String url = sqs.createQueue("hold", Duration.ofSeconds(300)); // the queue's own default: long
+            SqsWorkQueue queue = SqsWorkQueue.open(new SqsSettings(url, LocalSqs.REGION, sqs.endpoint(),
+                    new Secret(sqs.accessKey()), new Secret(sqs.secretKey()), Duration.ofSeconds(5)));
+            AtomicInteger attempts = new AtomicInteger();
+            LinkedBlockingQueue<QueuedMessage> admitted = new LinkedBlockingQueue<>();
+            // The first admission fails, as if the controller died right after receiving: the message must
+            // come back after the short receive hold, not after the queue's 300 s.
+            QueueConsumer consumer = new QueueConsumer(queue, m -> {
+                if (attempts.incrementAndGet() == 1) {
+                    throw new IllegalStateException("died before admitting");
+                }
+                return admitted.add(m);
+            }, () -> 1, () -> { }, Duration.ofSeconds(1), Duration.ofSeconds(120), d -> { });
+            Thread t = new Thread(consumer, "consumer");
+            t.start();
+            try {
+                queue.send("{\"held\":true}", java.util.Map.of());
+                QueuedMessage m = admitted.poll(60, TimeUnit.SECONDS);
+                assertEquals(2, m == null ? 0 : m.receiveCount(), "received again after the hold, and admitted");
+                consumer.close();
+                t.join(30_000);
+                // Admitted and held: hidden for the visibility timeout (120 s), far past the 5 s receive hold.
+                assertEquals(List.of(), queue.receive(10, QueueConsumer.RECEIVE_HOLD.plusSeconds(3)));
+            } finally {
+                consumer.close();
+                queue.close();
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.cattlepi.ci.intake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -127,5 +129,28 @@ class DeliveryFilterTest {
         assertEquals("repository.full_name is missing", filter.judge("push", "d", noRepo).reason());
         assertEquals("payload is not a JSON object", filter.judge("push", "d", JSON.readTree("[1]")).reason());
         assertEquals("no event name (X-GitHub-Event)", filter.judge(null, "d", noRepo).reason());
+    }
+
+    @Test
+    void refsGitWouldRefuseAreInvalidAndPayloadValuesInReasonsAreEscapedAndClipped() throws Exception {
+        for (String ref : List.of("refs/heads/a\nFORGED log line", "refs/heads/a..b", "refs/heads/x\u0000",
+                "refs/heads/" + "r".repeat(300), "refs/heads/sp ace", "refs/heads/.hidden", "refs/heads/x.lock")) {
+            ObjectNode push = WebhookFixtures.tree("push-with-new-branch");
+            push.put("ref", ref);
+            Verdict v = filter.judge("push", "d", push);
+            assertEquals(Verdict.Kind.INVALID, v.kind(), ref);
+            assertFalse(v.reason().contains("\n") || v.reason().contains("\u0000"), v.reason());
+            assertTrue(v.reason().length() < 200, v.reason());
+        }
+        ObjectNode bidi = WebhookFixtures.tree("push-with-new-branch");
+        bidi.put("ref", "refs/heads/\u202eevil");
+        assertEquals("pushes to branch \\u202eevil are not built (built: master)", filter.judge("push", "d", bidi).reason(),
+                "git allows it, so it is judged, but shown escaped");
+
+        ObjectNode label = WebhookFixtures.tree("pull_request-labeled");
+        ((ObjectNode) label.get("label")).put("name", "x\r\nINFO forged\u2028" + "y".repeat(100_000));
+        String reason = filter.judge("pull_request", "d", label).reason();
+        assertTrue(reason.startsWith("label x\\r\\nINFO forged\\u2028yyy"), reason);
+        assertTrue(reason.endsWith("… (100015 characters) does not approve builds"), reason);
     }
 }

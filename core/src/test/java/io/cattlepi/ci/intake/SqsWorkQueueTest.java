@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cattlepi.ci.peers.FaultProxy;
 import io.cattlepi.ci.peers.LocalSqs;
 import io.cattlepi.ci.peers.Ports;
 import io.cattlepi.ci.peers.WebhookFixtures;
@@ -65,6 +66,34 @@ class SqsWorkQueueTest {
             assertEquals(Map.of(QueuedMessage.EVENT, "pull_request", QueuedMessage.DELIVERY, "d-1",
                     QueuedMessage.VERIFIED, "true"), m.attributes());
             assertEquals(1, m.receiveCount());
+        }
+    }
+
+    @Test
+    void aStalledQueueFailsASendWithinTheSendTimeoutAndShowsUnreachableUntilACallGetsThrough() throws Exception {
+        String url = newQueue(Duration.ofSeconds(30));
+        try (FaultProxy proxy = FaultProxy.start(sqs.endpoint().getPort());
+             SqsWorkQueue q = SqsWorkQueue.open(new SqsSettings(url, sqs.region(), proxy.endpoint(),
+                     new Secret(sqs.accessKey()), new Secret(sqs.secretKey()), Duration.ofSeconds(30)))) {
+            q.send("{\"before\":true}", Map.of());
+            assertTrue(q.reachable());
+            proxy.mode(FaultProxy.Mode.STALL);
+            QueueException e = assertThrows(QueueException.class, () -> q.send("{\"during\":true}", Map.of()),
+                    "bounded by the send timeout, not the 30 s call timeout");
+            assertFalse(e.refused(), "an outage, not a refusal: worth redelivering");
+            assertFalse(q.reachable());
+            proxy.mode(FaultProxy.Mode.PASS);
+            q.send("{\"after\":true}", Map.of());
+            assertTrue(q.reachable());
+        }
+    }
+
+    @Test
+    void aMessageTheQueueWillNeverTakeIsRefusedNotAnOutage() throws Exception {
+        try (SqsWorkQueue q = queue(newQueue(Duration.ofSeconds(30)))) {
+            QueueException e = assertThrows(QueueException.class, () -> q.send("NUL \u0000 is no XML character", Map.of()));
+            assertTrue(e.refused(), e.getMessage());
+            assertTrue(q.reachable(), "the queue answered");
         }
     }
 

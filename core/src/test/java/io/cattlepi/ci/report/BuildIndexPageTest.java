@@ -32,6 +32,13 @@ class BuildIndexPageTest {
     }
 
     @Test
+    void controlAndBidiCharactersInNamesAreShownAsEscapes() {
+        String html = BuildIndexPage.render("t", List.of(new Entry("report\u202etxt.exe\u0000\nx", "a.log", 1)), Map.of());
+        assertFalse(html.contains("\u202e") || html.contains("\u0000"), html);
+        assertTrue(html.contains(">report\\u202etxt.exe\\u0000\\nx</a>"), html);
+    }
+
+    @Test
     void pageIsMobileFriendlyAndAllowsNoScript() {
         String html = BuildIndexPage.render("Build b-1", List.of(), Map.of());
         assertTrue(html.startsWith("<!DOCTYPE html>"));

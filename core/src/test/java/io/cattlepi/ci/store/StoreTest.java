@@ -33,6 +33,34 @@ class StoreTest {
     Path dir;
 
     @Test
+    void theAuditTrailIsPrunedByAgeThenByCount() {
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        Path file = dir.resolve("events.db");
+        for (int day = 0; day < 10; day++) {
+            Clock then = Clock.fixed(start.plus(java.time.Duration.ofDays(day)), ZoneOffset.UTC);
+            try (Store store = Store.open(file, then)) {
+                int d = day;
+                store.write(tx -> {
+                    for (int i = 0; i < 10; i++) {
+                        tx.append(Event.DELIVERY, "d-" + d + "-" + i, "accepted", "day " + d);
+                    }
+                    return null;
+                });
+            }
+        }
+        Clock now = Clock.fixed(start.plus(java.time.Duration.ofDays(9)), ZoneOffset.UTC);
+        try (Store store = Store.open(file, now)) {
+            assertEquals(100, (int) store.read(Tx::eventCount));
+            assertEquals(20, new EventRetention(java.time.Duration.ofDays(7), 1000).prune(store), "days 0 and 1 are older than 7 days");
+            assertEquals(80, (int) store.read(Tx::eventCount));
+            assertEquals(55, new EventRetention(java.time.Duration.ofDays(7), 25).prune(store), "then only the newest 25");
+            assertEquals(List.of("day 9"), store.read(tx -> tx.events(Event.DELIVERY, "d-9-0", 5)).stream().map(Event::detail).toList());
+            assertEquals(List.of(), store.read(tx -> tx.events(Event.DELIVERY, "d-7-0", 5)));
+            assertEquals(0, new EventRetention(java.time.Duration.ofDays(7), 25).prune(store));
+        }
+    }
+
+    @Test
     void workersAndBuildsRoundTripWithTheirHistory() {
         try (Store store = Store.open(dir.resolve("state.db"), CLOCK)) {
             Worker w = Worker.discovered("pi-1", "10.0.0.11", 22, "b8:27:eb:00:00:01", CLOCK.instant());

@@ -1,6 +1,7 @@
 package io.cattlepi.ci.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cattlepi.ci.untrusted.Printable;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.concurrent.Callable;
@@ -46,7 +47,7 @@ final class OperatorCommands {
                 spec.commandLine().getOut().flush();
                 return exit;
             } catch (ApiClient.ApiException e) {
-                spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
+                spec.commandLine().getErr().println(spec.name() + ": " + Printable.of(e.getMessage()));
                 spec.commandLine().getErr().flush();
                 return 1;
             }
@@ -65,7 +66,7 @@ final class OperatorCommands {
                 boolean draining = !w.path("draining").isNull() && !w.path("draining").isMissingNode();
                 out.printf("%-12s %-12s %-24s %-22s %s%n", w.path("id").asText(), w.path("state").asText()
                         + (draining ? "+draining" : ""), w.path("since").asText(), w.path("build").asText(""),
-                        draining ? "draining: " + w.path("draining").asText() : w.path("reason").asText());
+                        Printable.of(draining ? "draining: " + w.path("draining").asText() : w.path("reason").asText()));
             }
         }
     }
@@ -83,7 +84,7 @@ final class OperatorCommands {
                 String sha = b.path("sha").asText("");
                 out.printf("%-24s %-10s %-8s %-12s %-10s %s%n", b.path("id").asText(), b.path("state").asText(),
                         b.path("result").asText(""), sha.substring(0, Math.min(10, sha.length())),
-                        b.path("worker").asText(""), b.path("description").asText());
+                        b.path("worker").asText(""), Printable.of(b.path("description").asText()));
             }
         }
     }
@@ -135,10 +136,10 @@ final class OperatorCommands {
             JsonNode w = api.post("api/workers/" + ApiClient.segment(pi) + "/" + action() + query);
             if (w.hasNonNull("draining")) {
                 out.println(w.path("id").asText() + ": draining; it goes to maintenance when build "
-                        + w.path("build").asText() + " ends (" + w.path("draining").asText() + ")");
+                        + w.path("build").asText() + " ends (" + Printable.of(w.path("draining").asText()) + ")");
                 return;
             }
-            out.println(w.path("id").asText() + ": " + w.path("state").asText() + " (" + w.path("reason").asText() + ")");
+            out.println(w.path("id").asText() + ": " + w.path("state").asText() + " (" + Printable.of(w.path("reason").asText()) + ")");
         }
     }
 

@@ -3,9 +3,11 @@ package io.cattlepi.ci.controller.cli;
 import io.cattlepi.ci.config.BuildControlConfig;
 import io.cattlepi.ci.controller.run.Controller;
 import io.cattlepi.ci.controller.run.LegacyState;
+import io.cattlepi.ci.controller.run.StartupException;
 import io.cattlepi.ci.sandbox.SandboxUnavailable;
 import io.cattlepi.ci.store.StoreException;
 import io.cattlepi.ci.store.StoreLock;
+import io.cattlepi.ci.untrusted.Printable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -48,11 +50,11 @@ public final class RunCommand implements Callable<Integer> {
             lock = StoreLock.acquire(config.storePath());
             LegacyState.adopt(config.storePath(), config.engine().workspaces());
             controller = Controller.start(config);
-        } catch (SandboxUnavailable | StoreException e) {
+        } catch (SandboxUnavailable | StartupException | StoreException e) {
             if (lock != null) {
                 lock.close();
             }
-            spec.commandLine().getErr().println("cattlepi-ci: cannot start: " + e.getMessage());
+            spec.commandLine().getErr().println(Printable.of(file.toString()) + ": cannot start: " + Printable.of(e.getMessage()));
             spec.commandLine().getErr().flush();
             return 2;
         }

@@ -19,6 +19,8 @@ import java.util.Optional;
 
 /** The JSON API: read the rack and the builds; operator actions behind the operator token. */
 final class ApiRoutes {
+    /** The most builds one list answer holds. */
+    static final int MAX_LIMIT = 1000;
     private final Store store;
     private final Operations ops;
     private final OperatorToken token;
@@ -42,7 +44,8 @@ final class ApiRoutes {
             ctx.json(body);
         });
         routes.get("/api/builds", ctx -> {
-            int limit = Math.min(500, ctx.queryParamAsClass("limit", Integer.class).getOrDefault(100));
+            int limit = ctx.queryParamAsClass("limit", Integer.class)
+                    .check(n -> n == null || n >= 1 && n <= MAX_LIMIT, "limit must be 1.." + MAX_LIMIT).getOrDefault(100);
             ctx.json(store.read(tx -> tx.recentBuilds(limit)).stream().map(ApiRoutes::build).toList());
         });
         routes.get("/api/builds/{id}", ctx -> {

@@ -1,6 +1,11 @@
 package io.cattlepi.ci.controller.http;
 
-/** HTML escaping and the page frame shared by every UI page (mobile-friendly, no external assets). */
+/**
+ * HTML escaping and the page frame shared by every UI page (mobile-friendly, no external assets).
+ * Values from outside (refs, descriptions, reasons quoting a payload) may hold anything: escaping
+ * also shows NUL, other controls and bidi overrides as visible escapes, so none can hide or reorder
+ * what is around it, and {@link #clip} shows long values shortened, the whole value on hover.
+ */
 final class Html {
     private Html() {
     }
@@ -11,18 +16,39 @@ final class Html {
         }
         String s = value.toString();
         StringBuilder out = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
             switch (c) {
                 case '&' -> out.append("&amp;");
                 case '<' -> out.append("&lt;");
                 case '>' -> out.append("&gt;");
                 case '"' -> out.append("&quot;");
                 case '\'' -> out.append("&#39;");
-                default -> out.append(c);
+                case '\t', '\n', '\r' -> out.append((char) c);
+                default -> {
+                    if (Printable.isNeutralised(c)) {
+                        out.append(String.format("\\u%04x", c));
+                    } else {
+                        out.appendCodePoint(c);
+                    }
+                }
             }
         }
         return out.toString();
+    }
+
+    /** {@link #esc} for text content, cut to {@code max} characters with the whole value in a tooltip. */
+    static String clip(Object value, int max) {
+        if (value == null) {
+            return "";
+        }
+        String s = value.toString();
+        if (s.length() <= max) {
+            return esc(s);
+        }
+        int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+        return "<span class=clipped title=\"" + esc(s) + "\">" + esc(s.substring(0, end)) + "…</span>";
     }
 
     static String page(String title, String body) {

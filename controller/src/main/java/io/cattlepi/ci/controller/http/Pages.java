@@ -1,5 +1,6 @@
 package io.cattlepi.ci.controller.http;
 
+import static io.cattlepi.ci.controller.http.Html.clip;
 import static io.cattlepi.ci.controller.http.Html.esc;
 
 import io.cattlepi.ci.boottest.BatteryReport;
@@ -22,6 +23,10 @@ import java.util.Optional;
 
 /** Server-rendered pages: the rack, the build list and one build with its live log and its boot test. */
 final class Pages {
+    /** How much of a value a page shows before eliding it (the rest is in its tooltip). */
+    private static final int NAME = 80;
+    private static final int DETAIL = 200;
+    private static final int LONG_DETAIL = 1000;
     private final Store store;
     private final Operations ops;
 
@@ -44,7 +49,7 @@ final class Pages {
             List<Event> history = store.read(tx -> tx.events(Event.WORKER, w.id(), 5));
             StringBuilder hist = new StringBuilder();
             for (Event e : history) {
-                hist.append("<div class=muted>").append(esc(e.at())).append(" ").append(esc(e.detail())).append("</div>");
+                hist.append("<div class=muted>").append(esc(e.at())).append(" ").append(clip(e.detail(), DETAIL)).append("</div>");
             }
             String action = w.state() == WorkerState.MAINTENANCE || w.state() == WorkerState.RETIRED
                     || draining.containsKey(w.id()) ? "undrain" : "drain";
@@ -58,7 +63,7 @@ final class Pages {
                     .append(draining.containsKey(w.id()) ? " <span class=\"state maintenance\" data-draining>draining</span>"
                             + "<div class=muted>to maintenance when its build ends: " + esc(draining.get(w.id())) + "</div>" : "")
                     .append("<div class=muted>since ").append(esc(w.stateSince())).append("</div><div class=muted>")
-                    .append(esc(w.reason())).append("</div></td>")
+                    .append(clip(w.reason(), DETAIL)).append("</div></td>")
                     .append("<td>").append(build).append("</td>")
                     .append("<td class=wide>resets ").append(w.health().resets()).append(", failed ").append(w.health().failedResets())
                     .append(", streak ").append(w.health().consecutiveFailures()).append("</td>")
@@ -102,7 +107,7 @@ final class Pages {
         for (Event e : store.read(tx -> tx.events(Event.RACK, "workers-config", 5))) {
             if (e.kind().equals("drift") && e.at().isAfter(since)) {
                 out.append("<p class=warning id=security>Security: ").append(esc(e.at())).append(" ")
-                        .append(esc(e.detail())).append(". See the builds that ran then.</p>");
+                        .append(clip(e.detail(), DETAIL)).append(". See the builds that ran then.</p>");
             }
         }
         return out.toString();
@@ -123,11 +128,11 @@ final class Pages {
             }
             String status = b.result() != null ? b.result().wireName() : b.state().wireName();
             rows.append("<tr><td><a href=\"/builds/").append(esc(b.id())).append("\">").append(esc(b.id())).append("</a></td>")
-                    .append("<td>").append(esc(b.repository())).append("<div class=muted>").append(esc(what)).append("</div></td>")
+                    .append("<td>").append(clip(b.repository(), NAME)).append("<div class=muted>").append(clip(what, NAME)).append("</div></td>")
                     .append("<td class=wide><code>").append(esc(b.sha() == null ? "" : b.sha().substring(0, Math.min(10, b.sha().length()))))
                     .append("</code></td><td>").append(esc(b.workerId())).append("</td>")
                     .append("<td><span class=\"state ").append(esc(status)).append("\">").append(esc(status)).append("</span>")
-                    .append("<div class=muted>").append(esc(b.description())).append("</div>")
+                    .append("<div class=muted>").append(clip(b.description(), DETAIL)).append("</div>")
                     .append(bootTests.containsKey(b.id()) ? BootTestView.badge(bootTests.get(b.id())) : "").append("</td>")
                     .append("<td class=wide>").append(esc(duration(b))).append("</td></tr>");
         }
@@ -146,13 +151,13 @@ final class Pages {
         Build b = store.read(tx -> tx.build(id)).orElseThrow(() -> new NotFoundResponse("no build " + id));
         StringBuilder hist = new StringBuilder();
         for (Event e : store.read(tx -> tx.events(Event.BUILD, id, 50))) {
-            hist.append("<li>").append(esc(e.at())).append(" ").append(esc(e.detail())).append("</li>");
+            hist.append("<li>").append(esc(e.at())).append(" ").append(clip(e.detail(), DETAIL)).append("</li>");
         }
         String status = b.result() != null ? b.result().wireName() : b.state().wireName();
         String s3 = ops.publishedIndex(id).map(u -> "<a href=\"" + esc(u) + "\">logs and artifacts in S3</a>").orElse("");
         StringBuilder marked = new StringBuilder();
         ops.logOf(id).map(log -> ResultFile.marked(log.getParent())).orElse(List.of()).forEach(m -> marked
-                .append("<p class=marked>").append(esc(m.match().line())).append("<br><span class=muted>")
+                .append("<p class=marked>").append(clip(m.match().line(), LONG_DETAIL)).append("<br><span class=muted>")
                 .append(esc(m.match().rule())).append(" · ").append(esc(m.step())).append("</span></p>"));
         String decided = marked.isEmpty() ? "" : "<h3>Lines that decided the result</h3>" + marked;
         boolean open = b.state() != BuildState.DONE && b.state() != BuildState.FINISHING
@@ -197,9 +202,9 @@ final class Pages {
                 }
                 connect();
                 </script>
-                """.formatted(esc(b.id()), esc(status), esc(status), esc(b.repository()),
-                esc(b.prNumber() != null ? "PR #" + b.prNumber() : b.ref()), esc(b.sha()), esc(b.workerId()), s3,
-                esc(b.description()), cancel, decided, battery.isEmpty() ? "" : " two", bootTest, hist, esc(b.id()));
+                """.formatted(esc(b.id()), esc(status), esc(status), clip(b.repository(), NAME),
+                clip(b.prNumber() != null ? "PR #" + b.prNumber() : b.ref(), NAME), esc(b.sha()), esc(b.workerId()), s3,
+                clip(b.description(), LONG_DETAIL), cancel, decided, battery.isEmpty() ? "" : " two", bootTest, hist, esc(b.id()));
         return page("Build " + b.id(), body);
     }
 

@@ -15,7 +15,7 @@ import io.cattlepi.ci.config.BuildControlConfig;
 import io.cattlepi.ci.config.ServerSettings;
 import io.cattlepi.ci.controller.http.BootImageRoute;
 import io.cattlepi.ci.controller.http.ControllerHttp;
-import io.cattlepi.ci.controller.http.WebhookRoute;
+import io.cattlepi.ci.controller.http.WebhookLimits;
 import io.cattlepi.ci.engine.Engine;
 import io.cattlepi.ci.engine.EnginePorts;
 import io.cattlepi.ci.fleet.PowerControl;
@@ -23,6 +23,7 @@ import io.cattlepi.ci.engine.StatusText;
 import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.LoggedAudit;
+import io.cattlepi.ci.intake.SqsWorkQueue;
 import io.cattlepi.ci.intake.StoreAudit;
 import io.cattlepi.ci.intake.VisibilityHeartbeat;
 import io.cattlepi.ci.intake.WebhookIntake;
@@ -34,10 +35,12 @@ import io.cattlepi.ci.sandbox.Sandbox;
 import io.cattlepi.ci.sandbox.SandboxKind;
 import io.cattlepi.ci.secret.Redactor;
 import io.cattlepi.ci.secret.Secret;
+import io.cattlepi.ci.store.EventRetention;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.wiring.Closer;
 import io.cattlepi.ci.wiring.ExternalPorts;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -46,6 +49,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,8 +91,8 @@ public final class Controller implements AutoCloseable {
         // First, before anything is opened: builds must never run unconfined by accident.
         Sandbox sandbox = Sandbox.start(c.sandbox());
         List<String> warnings = warnings(c);
-        Files.createDirectories(c.storePath().toAbsolutePath().getParent());
-        Files.createDirectories(c.engine().workspaces());
+        folder("store_path", c.storePath().toAbsolutePath().getParent());
+        folder("workspace_dir", c.engine().workspaces());
         Store store = closer.add(Store.open(c.storePath(), Clock.systemUTC()));
         DeliveryFilter filter = c.intake().filter();
         ExternalPorts outside = ExternalPorts.open(c.queue(), c.deadLetters(), c.s3(), c.github(), filter, store, closer);
@@ -115,34 +119,59 @@ public final class Controller implements AutoCloseable {
         access.onDrift(engine::workersConfigDrifted);
         engine.start();
 
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("autobuild"));
+        // One thread for the controller's chores: the autobuild's schedule, pruning the audit trail.
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("chores"));
         closer.onClose(timer::shutdownNow);
         new BootTestRecovery(store, access.restores(), shelf, bootTest.stagingDir()).start(timer);
+        EventRetention retention = c.retention();
+        long prune = EventRetention.EVERY.toMinutes();
+        timer.scheduleWithFixedDelay(() -> prune(store, retention), 0, prune, TimeUnit.MINUTES);
         AutobuildTrigger autobuild = new AutobuildTrigger(store, Clock.systemUTC(), ZoneId.systemDefault(), c.autobuild(),
                 new BranchHead(c.rack().callTimeout()), engine::wake);
         autobuild.start(timer);
 
-        MetricsReport metrics = new MetricsReport(store, engine.metrics(), engine::queueReachable);
+        MetricsReport metrics = new MetricsReport(store, engine.metrics(), outside.queue()::reachable);
         Secret webhookSecret = c.intake().webhookSecret();
+        StoreAudit audit = new StoreAudit(store);
+        // Rejected requests are counted per minute: written once a minute, and what is left at shutdown.
+        timer.scheduleWithFixedDelay(() -> flush(audit), 1, 1, TimeUnit.MINUTES);
+        closer.onClose(() -> flush(audit));
         WebhookIntake intake = webhookSecret == null ? null : new WebhookIntake(webhookSecret, filter, outside.queue(),
-                new LoggedAudit(new StoreAudit(store), Clock.systemUTC()), WebhookIntake.DEFAULT_MAX_BODY);
+                new LoggedAudit(audit, Clock.systemUTC()), WebhookIntake.DEFAULT_MAX_BODY);
         ServerSettings server = c.server();
-        ControllerHttp http = closer.add(ControllerHttp.start(server.host(), server.port(), store,
-                new EngineOperations(engine, autobuild, outside.publisher(), c.engine().workspaces(), warnings, access,
-                        c.placement(), power),
-                server.operatorToken() == null ? null : server.operatorToken().reveal(),
-                () -> health(store, engine), metrics::render,
-                routes -> {
-                    if (intake != null) {
-                        WebhookRoute.register(routes, intake);
-                    }
-                    if (served != null) {
-                        BootImageRoute.register(routes, served);
-                    }
-                }));
+        ControllerHttp http;
+        try {
+            http = closer.add(ControllerHttp.start(server.host(), server.port(), store,
+                    new EngineOperations(engine, autobuild, outside.publisher(), c.engine().workspaces(), warnings, access,
+                            c.placement(), power),
+                    server.operatorToken() == null ? null : server.operatorToken().reveal(),
+                    () -> health(store, outside.queue()), metrics::render, intake, WebhookLimits.DEFAULTS,
+                    routes -> {
+                        if (served != null) {
+                            BootImageRoute.register(routes, served);
+                        }
+                    }));
+        } catch (RuntimeException e) {
+            // Javalin's bind failures: name the settings, not the library's stack.
+            throw new StartupException("http_host/http_port " + server.host() + ":" + server.port()
+                    + ": cannot listen: " + (e.getMessage() == null ? e : e.getMessage()), e);
+        }
         log.info("controller up: {} Pis, queue {}, UI on port {}", c.rack().members().size(), c.queue().queueUrl(),
                 http.port());
         return new Controller(closer, engine, http, store);
+    }
+
+    private static void folder(String setting, Path dir) throws StartupException {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new StartupException(setting + ": cannot create the folder " + dir + ": "
+                    + e.getFile() + " exists and is not a folder", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new StartupException(setting + ": cannot create the folder " + dir + ": permission denied", e);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new StartupException(setting + ": cannot create the folder " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** What every page shows in red while a protection is switched off. */
@@ -160,7 +189,28 @@ public final class Controller implements AutoCloseable {
         return out;
     }
 
-    private static ControllerHttp.Health health(Store store, Engine engine) {
+    private static void prune(Store store, EventRetention retention) {
+        try {
+            int pruned = retention.prune(store);
+            if (pruned > 0) {
+                log.info("audit trail: {} events older than {} days or beyond the newest {} removed", pruned,
+                        retention.maxAge().toDays(), retention.maxEvents());
+            }
+        } catch (RuntimeException e) {
+            log.warn("pruning the audit trail failed; retried in an hour: {}", e.getMessage());
+        }
+    }
+
+    private static void flush(StoreAudit audit) {
+        try {
+            audit.flush();
+        } catch (RuntimeException e) {
+            log.warn("counting rejected webhook requests failed: {}", e.getMessage());
+        }
+    }
+
+    /** The queue's health is its last call of any kind: a stalled send shows at once, not after a receive. */
+    private static ControllerHttp.Health health(Store store, SqsWorkQueue queue) {
         Map<String, Object> checks = new LinkedHashMap<>();
         boolean storeOk;
         try {
@@ -170,8 +220,9 @@ public final class Controller implements AutoCloseable {
             storeOk = false;
         }
         checks.put("store", storeOk ? "ok" : "failing");
-        checks.put("queue", engine.queueReachable() ? "ok" : "unreachable");
-        return new ControllerHttp.Health(storeOk && engine.queueReachable(), checks);
+        boolean queueOk = queue.reachable();
+        checks.put("queue", queueOk ? "ok" : "unreachable");
+        return new ControllerHttp.Health(storeOk && queueOk, checks);
     }
 
     public Engine engine() {

@@ -161,4 +161,102 @@ class ConfigCheckTest {
         });
         assertTrue(unknown.err().contains("$.config.buildcontrol.power: off: unknown placeholder {port}"), unknown.err());
     }
+
+    private Run raw(String name, byte[] bytes) throws Exception {
+        Path f = dir.resolve(name);
+        Files.write(f, bytes);
+        return check(f);
+    }
+
+    /** One line per problem, each {@code FILE: $...: why}, exit 2, nothing of a stack trace. */
+    private static void refused(Run r, String expected) {
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(expected), r.err());
+        for (String line : r.err().strip().split("\n")) {
+            assertTrue(line.matches("\\S+: \\$[^:]*: .+"), "FILE: $.path: what: " + line);
+        }
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
+    }
+
+    private String exampleText() throws Exception {
+        return Files.readString(EXAMPLE);
+    }
+
+    @Test
+    void documentsJacksonWouldRejectWithAStackTraceAreOneLineEach() throws Exception {
+        refused(raw("deep.json", ("[".repeat(5000) + "]".repeat(5000)).getBytes()), "$: not a usable config: nested deeper than 64 levels");
+        refused(raw("number.json", ("{\"job_timeout_s\": " + "9".repeat(2000) + "}").getBytes()),
+                "$: not a usable config: a number longer than 50 digits");
+        refused(raw("string.json", ("{\"gh_user\": \"" + "x".repeat(600_000) + "\"}").getBytes()),
+                "$: not a usable config: a string longer than 262144 characters");
+        refused(raw("huge.json", new byte[2 * 1024 * 1024]), "$: larger than 1024 KiB: not a build-control config");
+        refused(raw("two.json", (exampleText() + "\n{\"second\": true}").getBytes()), "$: not JSON: Trailing token");
+        refused(raw("dup.json", "{\"aws_ak\": \"a\", \"aws_ak\": \"b\"}".getBytes()), "$: not JSON: Duplicate field 'aws_ak'");
+        refused(raw("latin1.json", "{\"gh_user\": \"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
+                "$: not UTF-8 text: invalid byte at offset 16");
+        refused(raw("empty.json", new byte[0]), "$: empty: expected a JSON object");
+        refused(check(dir), "$: cannot read: ");
+    }
+
+    @Test
+    void aByteOrderMarkIsSkipped() throws Exception {
+        byte[] doc = Files.readAllBytes(EXAMPLE);
+        byte[] withBom = new byte[doc.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(doc, 0, withBom, 3, doc.length);
+        Run r = raw("bom.json", withBom);
+        assertEquals(0, r.code(), r.err());
+    }
+
+    @Test
+    void pathsNoFileSystemTakesOrThatWouldBreakTheControllerAreRefused() throws Exception {
+        refused(variant(bc -> bc.put("store_path", "/")), "store_path: must name a file, not the root folder");
+        refused(variant(bc -> bc.put("store_path", "/var/lib/x\u0000.db")), "store_path: not a usable path");
+        refused(variant(bc -> bc.put("store_path", dir.toString())), "store_path: is a folder");
+        refused(variant(bc -> bc.put("workspace_dir", "/")), "workspace_dir: must not be the root folder");
+        refused(variant(bc -> bc.put("workspace_dir", "/tmp/w\u0000x")), "workspace_dir: not a usable path");
+        refused(variant(bc -> {
+            bc.put("store_path", dir.resolve("state/ci.db").toString());
+            bc.put("workspace_dir", dir.toString());
+        }), "workspace_dir: holds the store");
+    }
+
+    @Test
+    void valuesThatLookRightButAreWrongAreRefused() throws Exception {
+        refused(variant(bc -> bc.putArray("build_machines").add("pi-1.local").add("PI-1.LOCAL")),
+                "build_machines[1]: duplicate worker");
+        refused(variant(bc -> {
+            ArrayNode m = bc.putArray("build_machines");
+            m.addObject().put("name", "pi-a").put("host", "10.0.0.1");
+            m.addObject().put("name", "Pi-A").put("host", "10.0.0.2");
+        }), "build_machines[1]: duplicate worker");
+        refused(variant(bc -> bc.putArray("allowed_repositories").add("cattlepi/cattlepi").add("just-a-name")),
+                "allowed_repositories[1]: expected owner/name, got \"just-a-name\"");
+        String other = java.util.Base64.getEncoder().encodeToString(otherPublicKey().getBytes());
+        refused(variant(bc -> bc.put("ssh_id_rsa_pub", other)),
+                "ssh_id_rsa_pub: is not the public half of ssh_id_rsa");
+        refused(variant(bc -> bc.put("ssh_user", "pi\nProxyCommand evil")), "ssh_user: not a user name: \"pi\\nProxyCommand evil\"");
+        refused(variant(bc -> bc.put("http_host", "0.0.0.0 evil")), "http_host: not a host name or IP address");
+        refused(variant(bc -> bc.put("status_context", "ci\u202e")), "status_context: expected at most 100 characters without control characters");
+        refused(variant(bc -> bc.putArray("build_steps").add("make\u0000x")), "build_steps[0]: holds a NUL character");
+        refused(variant(bc -> bc.put("aws_region", "../../etc")), "aws_region: not an AWS region name");
+    }
+
+    @Test
+    void bracketedIpv6AddressesAreAcceptedWithOrWithoutAPort() throws Exception {
+        Run r = variant(bc -> bc.putArray("build_machines").add("[::1]:2222").add("[fd00::5]").add("10.0.0.9:2200"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("--1@[::1]:2222"), r.out());
+        assertTrue(r.out().contains("fd00--5@[fd00::5]:22"), r.out());
+        refused(variant(bc -> bc.putArray("build_machines").add("::1")), "build_machines[0]: not a host, host:port or [IPv6]:port");
+        refused(variant(bc -> bc.putArray("build_machines").add("[::1]:99999")), "build_machines[0]: not a host");
+    }
+
+    /** A public key line the example's private key does not belong to. */
+    private static String otherPublicKey() throws Exception {
+        java.security.KeyPair other = java.security.KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        return org.apache.sshd.common.config.keys.PublicKeyEntry.toString(other.getPublic()) + " other@host";
+    }
 }

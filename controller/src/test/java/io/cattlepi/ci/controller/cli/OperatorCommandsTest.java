@@ -86,7 +86,7 @@ class OperatorCommandsTest {
                 return Optional.empty();
             }
         }, null, () -> new ControllerHttp.Health(healthy.get(), Map.of("queue", healthy.get() ? "ok" : "unreachable")),
-                () -> "", routes -> { });
+                () -> "", null);
         return "http://127.0.0.1:" + http.port();
     }
 

@@ -37,7 +37,8 @@ class BootImageRouteTest {
         ServedImages images = new ServedImages(URI.create("http://rack-address.invalid:8080"));
         try (Store store = Store.open(dir.resolve("s.db"), Clock.systemUTC());
              ControllerHttp http = ControllerHttp.start("127.0.0.1", 0, store, new ReadOnlyOperations(), null,
-                     () -> new ControllerHttp.Health(true, Map.of()), () -> "", r -> BootImageRoute.register(r, images))) {
+                     () -> new ControllerHttp.Health(true, Map.of()), () -> "", null, WebhookLimits.DEFAULTS,
+                     r -> BootImageRoute.register(r, images))) {
             ImageShelf.Published p = images.publish("b-1", Map.of("rootfs.sqsh", staged));
             URI url = p.urls().get("rootfs.sqsh");
             assertEquals("rack-address.invalid", url.getHost(), "at the base the rack reaches");

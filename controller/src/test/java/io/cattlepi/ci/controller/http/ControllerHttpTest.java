@@ -94,7 +94,7 @@ class ControllerHttpTest {
         });
         http = ControllerHttp.start("127.0.0.1", 0, store, new NoOperations(), "s3cret-token",
                 () -> new ControllerHttp.Health(true, Map.of("store", "ok")),
-                new MetricsReport(store, new EngineMetrics())::render, routes -> { });
+                new MetricsReport(store, new EngineMetrics())::render, null);
     }
 
     @AfterEach
@@ -157,5 +157,87 @@ class ControllerHttpTest {
         assertTrue(metrics.contains("cattlepi_ci_workers{state=\"ready\"} 1"), metrics);
         assertTrue(metrics.contains("cattlepi_ci_queue_depth 1"), metrics);
         assertTrue(metrics.contains("# TYPE cattlepi_ci_dispatch_latency_seconds histogram"), metrics);
+    }
+
+    private HttpResponse<String> send(String method, String path, String accept) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void hostileValuesAreNeutralisedAndLongOnesElidedWithTheWholeValueOnHover() throws Exception {
+        String ref = "refs/heads/\u0000nul\u202eevil\u2066" + "r".repeat(100_000);
+        store.write(tx -> {
+            tx.buildChanged(null, Build.queued("b-2", "cattlepi/cattlepi", SHA, ref, null,
+                    "https://github.com/cattlepi/cattlepi.git", "push", "d-2", "m-2", "r-2", tx.now()));
+            tx.append(io.cattlepi.ci.store.Event.BUILD, "b-2", "note", "<script>alert(1)</script>\u202e");
+            return null;
+        });
+        for (String page : new String[] {"/builds", "/builds/b-2"}) {
+            String html = get(page).body();
+            assertFalse(html.contains("\u0000") || html.contains("\u202e") || html.contains("\u2066"), page + ": raw controls");
+            assertTrue(html.contains("\\u0000nul\\u202eevil\\u2066"), page + ": shown as escapes");
+            assertFalse(html.contains("<script>alert"), page);
+            int visible = html.indexOf("\">refs/heads/");
+            assertTrue(visible > 0 && html.indexOf("…</span>", visible) - visible < 200, page + ": the ref is elided");
+            assertTrue(html.contains("title=\"refs/heads/\\u0000nul\\u202eevil\\u2066" + "r".repeat(100_000) + "\""),
+                    page + ": the whole value on hover");
+        }
+        assertTrue(get("/builds/b-2").body().contains("&lt;script&gt;alert(1)&lt;/script&gt;\\u202e"));
+    }
+
+    @Test
+    void errorAnswersNeverPutTheRequestIntoHtml() throws Exception {
+        HttpResponse<String> r = send("GET", "/builds/%3Cscript%3Ealert(1)%3C%2Fscript%3E", "text/html");
+        assertEquals(404, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.headers().toString());
+        assertEquals("no build <script>alert(1)</script>", json.readTree(r.body()).get("title").asText());
+    }
+
+    @Test
+    void theBuildListIsBoundedAndABadLimitIsRefusedNamingWhy() throws Exception {
+        for (String bad : new String[] {"-1", "0", "1001", "abc", "99999999999"}) {
+            HttpResponse<String> r = get("/api/builds?limit=" + bad);
+            assertEquals(400, r.statusCode(), bad);
+            assertTrue(r.body().contains("limit"), r.body());
+        }
+        assertEquals(200, get("/api/builds?limit=1000").statusCode());
+        assertEquals(200, get("/api/builds").statusCode(), "no limit: the default");
+        assertEquals(1, json.readTree(get("/api/builds?limit=1").body()).size());
+    }
+
+    @Test
+    void wrongMethodsAre405WithAllowNot404() throws Exception {
+        HttpResponse<String> post = send("POST", "/api/workers", null);
+        assertEquals(405, post.statusCode(), post.body());
+        assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(""));
+        HttpResponse<String> delete = send("DELETE", "/builds/b-1", "text/html");
+        assertEquals(405, delete.statusCode());
+        assertEquals("GET, HEAD", delete.headers().firstValue("Allow").orElse(""));
+        HttpResponse<String> get = send("GET", "/api/workers/pi-1/drain", null);
+        assertEquals(405, get.statusCode());
+        assertEquals("POST", get.headers().firstValue("Allow").orElse(""));
+        assertEquals(404, send("GET", "/no/such/page", null).statusCode());
+    }
+
+    @Test
+    void theOperatorsTerminalGetsNoControlCharactersFromTheApi() throws Exception {
+        store.write(tx -> {
+            Build b = tx.build("b-1").orElseThrow();
+            tx.putBuild(b.withState(b.state(), "ok\u001b[2J\r\nb-9 done success (forged)\u202e"));
+            return null;
+        });
+        java.io.StringWriter out = new java.io.StringWriter();
+        var cli = io.cattlepi.ci.controller.cli.CattlePiCiCommand.commandLine();
+        cli.setOut(new java.io.PrintWriter(out));
+        assertEquals(0, cli.execute("builds", "--url", "http://127.0.0.1:" + http.port()));
+        String text = out.toString();
+        assertFalse(text.contains("\u001b") || text.contains("\r") || text.contains("\u202e"), text);
+        assertEquals(2, text.strip().split("\n").length, "a header and one build: " + text);
+        assertTrue(text.contains("ok\\u001b[2J\\r\\nb-9 done success (forged)\\u202e"), text);
     }
 }

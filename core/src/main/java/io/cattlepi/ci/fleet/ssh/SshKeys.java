@@ -34,6 +34,13 @@ public final class SshKeys {
         throw new IllegalArgumentException(source + " is not a valid unencrypted private key (PEM or OpenSSH format)");
     }
 
+    /** Whether an authorized_keys line ({@code type base64 [comment]}) holds the pair's public key. */
+    public static boolean matches(KeyPair pair, String publicKeyLine) {
+        String[] ours = PublicKeyEntry.toString(pair.getPublic()).split(" ");
+        String[] theirs = publicKeyLine.trim().split("\\s+");
+        return ours.length >= 2 && theirs.length >= 2 && ours[1].equals(theirs[1]);
+    }
+
     /** The public half as an authorized_keys line ({@code ssh-ed25519 AAAA... comment}). */
     public static String publicKeyLine(KeyPair pair, String comment) {
         return PublicKeyEntry.toString(pair.getPublic()) + " " + comment;

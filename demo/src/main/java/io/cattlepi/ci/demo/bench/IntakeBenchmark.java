@@ -2,7 +2,6 @@ package io.cattlepi.ci.demo.bench;
 
 import io.cattlepi.ci.controller.http.ControllerHttp;
 import io.cattlepi.ci.controller.http.ReadOnlyOperations;
-import io.cattlepi.ci.controller.http.WebhookRoute;
 import io.cattlepi.ci.intake.Admission;
 import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.QueuedMessage;
@@ -63,7 +62,7 @@ public final class IntakeBenchmark implements Callable<Integer> {
             WebhookIntake intake = new WebhookIntake(SECRET, filter, queue, new StoreAudit(store), WebhookIntake.DEFAULT_MAX_BODY);
             Admission admission = new Admission(store, queue, filter, null);
             ControllerHttp http = ControllerHttp.start("127.0.0.1", 0, store, new ReadOnlyOperations(), null,
-                    () -> new ControllerHttp.Health(true, Map.of()), () -> "", r -> WebhookRoute.register(r, intake));
+                    () -> new ControllerHttp.Health(true, Map.of()), () -> "", intake);
             Thread consumer = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
