@@ -1,5 +1,7 @@
 package io.cattlepi.ci.controller.http;
 
+import io.cattlepi.ci.untrusted.Printable;
+
 /**
  * HTML escaping and the page frame shared by every UI page (mobile-friendly, no external assets).
  * Values from outside (refs, descriptions, reasons quoting a payload) may hold anything: escaping
