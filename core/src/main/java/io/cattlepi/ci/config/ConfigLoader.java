@@ -243,7 +243,7 @@ public final class ConfigLoader {
         return new IntakeSettings(repository, allowed, branches,
                 f.bool("build_drafts", false), cloneBase == null ? IntakeSettings.DEFAULT_CLONE_BASE : cloneBase,
                 f.secret("webhook_secret", false), trusted,
-                f.label("ok_to_test_label", DeliveryFilter.DEFAULT_OK_TO_TEST));
+                f.label("ok_to_test_label", DeliveryFilter.DEFAULT_OK_TO_TEST), f.bool("cancel_superseded", true));
     }
 
     /** http(s) for GitHub and mirrors; file: for local repositories (the demo, air-gapped racks). */

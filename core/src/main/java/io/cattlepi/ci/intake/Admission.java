@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildIds;
-import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.cancel.Cancellations;
 import io.cattlepi.ci.crash.CrashPoint;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * a new queued build; the latest receipt handle of a message already known (a redelivery); a
  * duplicate (same delivery, or same repository + sha + event), acknowledged by deleting it; or a
  * rejection, recorded with its reason and deleted (after a copy to the dead-letter queue when one
- * is configured). A new head of a pull request supersedes its queued, not yet started builds. An
+ * is configured). A new head of a pull request (or a new push to a built branch) cancels the older
+ * builds of that pull request (branch) that have not ended, running ones too (queued ones only when
+ * {@code cancel_superseded} is off); a closed pull request cancels its builds. An
  * outsider's pull request is stored as {@code waiting} (its message deleted: the store holds it)
  * until the ok-to-test label approves that head.
  * Queue calls happen after the commit: a crash in between leaves the message to be redelivered
@@ -123,6 +125,9 @@ public final class Admission implements MessageAdmission {
         if (known.isPresent()) {
             return redelivered(tx, known.get(), m);
         }
+        if (verdict.kind() == Verdict.Kind.CLOSED) {
+            return closed(tx, verdict.closed());
+        }
         if (!verdict.accepted()) {
             // Only attribute values that passed their checks are kept; anything else is in the reason.
             Build rejected = Build.rejected(BuildIds.next(tx.now()), valid(m, QueuedMessage.EVENT),
@@ -156,9 +161,7 @@ public final class Admission implements MessageAdmission {
             b = b.withState(BuildState.WAITING, WAITING_FOR_APPROVAL);
         }
         tx.buildChanged(null, b);
-        if (r.prNumber() != null) {
-            supersede(tx, b);
-        }
+        supersede(tx, b);
         // A waiting build may wait for days: it is stored, so its message is not held that long.
         return waits ? new Decision(Action.DELETE, b.id(), "waiting for approval") : new Decision(Action.KEEP, b.id(), "queued");
     }
@@ -177,16 +180,47 @@ public final class Admission implements MessageAdmission {
         return new Decision(Action.KEEP, b.id(), "redelivered");
     }
 
-    /** Older queued or waiting builds of the same pull request will never be wanted: end them now. */
-    private static void supersede(Tx tx, Build newest) {
-        List<Build> pending = new ArrayList<>(tx.buildsIn(BuildState.QUEUED));
-        pending.addAll(tx.buildsIn(BuildState.WAITING));
-        for (Build old : pending) {
-            if (!old.id().equals(newest.id()) && newest.repository().equals(old.repository())
-                    && newest.prNumber().equals(old.prNumber()) && !newest.sha().equals(old.sha())) {
-                tx.buildChanged(old, old.finished(BuildResult.ERROR, "superseded by " + newest.sha(), tx.now()));
+    /**
+     * Older builds of the same pull request (or of the same pushed branch) will never be wanted: the
+     * ones not started end now, running ones are cancelled by the engine (their Pi is reset).
+     */
+    private void supersede(Tx tx, Build newest) {
+        List<Build> active = new ArrayList<>(tx.buildsIn(BuildState.QUEUED, BuildState.WAITING));
+        if (filter.cancelSuperseded()) {
+            active.addAll(tx.buildsIn(BuildState.SCHEDULED, BuildState.RUNNING));
+        }
+        for (Build old : active) {
+            if (!old.id().equals(newest.id()) && !newest.sha().equals(old.sha()) && sameLine(old, newest)) {
+                Cancellations.cancel(tx, old, Cancellations.superseded(newest.sha()));
             }
         }
+    }
+
+    /** The same pull request, or pushes to the same branch (queued ones only, without the setting, as before). */
+    private boolean sameLine(Build old, Build newest) {
+        if (!newest.repository().equals(old.repository()) || !newest.event().equals(old.event())) {
+            return false;
+        }
+        if (newest.prNumber() != null) {
+            return newest.prNumber().equals(old.prNumber());
+        }
+        return filter.cancelSuperseded() && DeliveryFilter.PUSH.equals(newest.event()) && newest.ref().equals(old.ref());
+    }
+
+    /** A closed pull request: its builds that have not ended are cancelled; the message leaves no build. */
+    private static Decision closed(Tx tx, Verdict.ClosedPullRequest pr) {
+        int cancelled = 0;
+        for (Build b : tx.buildsIn(BuildState.WAITING, BuildState.QUEUED, BuildState.SCHEDULED, BuildState.RUNNING)) {
+            if (b.repository().equals(pr.repository()) && Integer.valueOf(pr.number()).equals(b.prNumber())
+                    && Cancellations.cancel(tx, b, Cancellations.pullRequestClosed(pr.number()))
+                    != Cancellations.Outcome.ALREADY_OVER) {
+                cancelled++;
+            }
+        }
+        String why = "pull request #" + pr.number() + " closed: " + cancelled + " build" + (cancelled == 1 ? "" : "s")
+                + " cancelled";
+        log.info("{} ({})", why, pr.repository());
+        return new Decision(Action.DELETE, null, why);
     }
 
     private void deadLetter(QueuedMessage m, String why) {
@@ -210,6 +244,9 @@ public final class Admission implements MessageAdmission {
     private void delete(QueuedMessage m, Decision d) {
         try {
             queue.delete(m.receiptHandle());
+            if (d.buildId() == null) {
+                return;
+            }
             store.write(tx -> {
                 tx.build(d.buildId()).filter(b -> m.messageId().equals(b.messageId()))
                         .ifPresent(b -> tx.putBuild(b.withMessageDeleted()));

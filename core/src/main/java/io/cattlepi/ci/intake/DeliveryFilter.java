@@ -13,8 +13,10 @@ import java.util.stream.Collectors;
  * Pull requests are built when opened, synchronized, reopened or marked ready (drafts only when
  * configured); pushes to the configured branches (by default the repository's default branch).
  * A pull request whose author is not trusted ({@code author_association}) needs a maintainer's
- * approval, which is the ok-to-test label being added. Everything else is ignored with a reason. Used by the webhook receiver and again by the queue
- * consumer, so a message put on the queue by anything else meets the same rules.
+ * approval, which is the ok-to-test label being added. A closed pull request is passed on (when
+ * superseded builds are cancelled) so its builds end. Everything else is ignored with a reason.
+ * Used by the webhook receiver and again by the queue consumer, so a message put on the queue by
+ * anything else meets the same rules.
  */
 public final class DeliveryFilter {
     public static final String PULL_REQUEST = "pull_request";
@@ -36,6 +38,7 @@ public final class DeliveryFilter {
     private final String cloneBase;
     private final Set<String> trusted;
     private final String okToTest;
+    private final boolean cancelSuperseded;
 
     /**
      * @param repositories allowed {@code owner/name}s (compared without case, as GitHub does)
@@ -54,6 +57,17 @@ public final class DeliveryFilter {
      */
     public DeliveryFilter(Set<String> repositories, List<String> pushBranches, boolean buildDrafts, String cloneBase,
                           List<String> trusted, String okToTest) {
+        this(repositories, pushBranches, buildDrafts, cloneBase, trusted, okToTest, true);
+    }
+
+    /**
+     * @param cancelSuperseded whether a new head (or push) cancels the older builds of the same pull
+     *                         request (or branch) also when they already run, and a closed pull
+     *                         request cancels its builds; when false only queued ones are superseded
+     */
+    public DeliveryFilter(Set<String> repositories, List<String> pushBranches, boolean buildDrafts, String cloneBase,
+                          List<String> trusted, String okToTest, boolean cancelSuperseded) {
+        this.cancelSuperseded = cancelSuperseded;
         this.trusted = Set.copyOf(trusted);
         this.okToTest = okToTest;
         this.cloneBase = cloneBase.endsWith("/") ? cloneBase : cloneBase + "/";
@@ -61,6 +75,10 @@ public final class DeliveryFilter {
                 .collect(Collectors.toUnmodifiableMap(r -> r.toLowerCase(Locale.ROOT), r -> r, (a, b) -> a));
         this.pushBranches = List.copyOf(pushBranches);
         this.buildDrafts = buildDrafts;
+    }
+
+    public boolean cancelSuperseded() {
+        return cancelSuperseded;
     }
 
     public Verdict judge(String event, String deliveryId, JsonNode payload) {
@@ -95,6 +113,9 @@ public final class DeliveryFilter {
         if (approving && !okToTest.equals(text(p, "label", "name"))) {
             return Verdict.ignored("label " + shown(text(p, "label", "name")) + " does not approve builds");
         }
+        if ("closed".equals(action) && cancelSuperseded) {
+            return Verdict.closed(repository, number(p));
+        }
         if (action == null || !PR_ACTIONS.contains(action) && !approving) {
             return Verdict.ignored("pull request action " + shown(action) + " is not built");
         }
@@ -102,12 +123,8 @@ public final class DeliveryFilter {
         if (pr.path("draft").asBoolean(false) && !buildDrafts) {
             return Verdict.ignored("pull request is a draft");
         }
-        JsonNode number = pr.path("number").isMissingNode() ? p.path("number") : pr.path("number");
-        if (!number.canConvertToInt() || number.asInt() <= 0) {
-            return Verdict.invalid("pull_request.number is missing or not a positive number");
-        }
+        int n = number(p);
         String sha = sha(text(pr, "head", "sha"), "pull_request.head.sha");
-        int n = number.asInt();
         String author = text(pr, "author_association");
         BuildRequest.Approval approval = approving ? BuildRequest.Approval.GIVEN
                 : trusted.contains("*") || author != null && trusted.contains(author) ? BuildRequest.Approval.NOT_NEEDED
@@ -139,6 +156,15 @@ public final class DeliveryFilter {
         }
         return Verdict.accepted(new BuildRequest(repository, after, ref, null, cloneUrl(repository), PUSH,
                 deliveryId), "push to " + branch);
+    }
+
+    private static int number(JsonNode p) {
+        JsonNode pr = p.path("pull_request");
+        JsonNode number = pr.path("number").isMissingNode() ? p.path("number") : pr.path("number");
+        if (!number.canConvertToInt() || number.asInt() <= 0) {
+            throw new IllegalArgumentException("pull_request.number is missing or not a positive number");
+        }
+        return number.asInt();
     }
 
     /** Allowed repositories only get here, so the name is one the operator configured. */

@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param webhookSecret GitHub's webhook secret, or null when {@code POST /webhook} is off
  * @param trusted       {@code author_association}s whose pull requests run unasked ({@code *}: everyone's)
  * @param okToTest      the label that lets an outsider's pull request run
+ * @param cancelSuperseded whether a newer head or push, or closing a pull request, cancels builds
+ *                      that already run (not only queued ones)
  */
 public record IntakeSettings(String repository, List<String> allowed, List<String> pushBranches, boolean buildDrafts,
-                             URI cloneBase, Secret webhookSecret, List<String> trusted, String okToTest) {
+                             URI cloneBase, Secret webhookSecret, List<String> trusted, String okToTest,
+                             boolean cancelSuperseded) {
     public static final String DEFAULT_REPOSITORY = "cattlepi/cattlepi";
     public static final URI DEFAULT_CLONE_BASE = URI.create("https://github.com/");
 
@@ -33,7 +36,7 @@ public record IntakeSettings(String repository, List<String> allowed, List<Strin
 
     public DeliveryFilter filter() {
         return new DeliveryFilter(new HashSet<>(allowed), pushBranches, buildDrafts, cloneBase.toString(), trusted,
-                okToTest);
+                okToTest, cancelSuperseded);
     }
 
     /** Where the repository itself is cloned from. */

@@ -157,7 +157,8 @@ public final class WebhookIntake {
         attributes.put(QueuedMessage.VERIFIED, "true");
         try {
             String id = queue.send(encoded.text(), attributes);
-            audit.record(delivery, "accepted", verdict.reason() + " " + verdict.request().sha() + ", message " + id
+            audit.record(delivery, "accepted", verdict.reason() + (verdict.accepted() ? " " + verdict.request().sha() : "")
+                    + ", message " + id
                     + (encoded.attributes().isEmpty() ? "" : " (base64: the payload holds characters SQS refuses)"));
             return new WebhookResponse(202, "queued: " + verdict.reason());
         } catch (QueueException e) {

@@ -70,12 +70,19 @@ public final class Scheduler {
         });
     }
 
-    /** How many Pis could take a build right now (the SQS consumer receives no more than this). */
+    /**
+     * How many more builds this rack takes from the queue now (the SQS consumer receives no more
+     * than this): one per ready Pi, and one waiting build per building Pi, so a newer push to a
+     * pull request, or its closing, is seen while its older build still runs (and cancels it)
+     * instead of after that build ends. A rack holds no more than that, so other racks on the same
+     * queue get the rest.
+     */
     public int freeCapacity() {
         return store.read(tx -> {
             long ready = tx.workers().stream().filter(w -> w.state() == WorkerState.READY).count();
+            long building = tx.workers().stream().filter(w -> w.state() == WorkerState.BUILDING).count();
             long waiting = tx.buildsIn(BuildState.QUEUED).size();
-            return (int) Math.max(0, ready - waiting);
+            return (int) Math.max(0, ready + building - waiting);
         });
     }
 }

@@ -203,6 +203,36 @@ class EngineTest {
         assertEquals(List.of("status " + SHA + " success cattlepi-ci all steps passed"), finalStatuses(SHA));
     }
 
+    @Test
+    void aNewHeadCancelsTheRunningBuildOfItsPullRequestAndTheNewHeadIsBuilt() {
+        rig = new EngineRig(dir, 1);
+        String newer = "b".repeat(40);
+        rig.work.hold(SHA);
+        rig.start().pullRequest(2, SHA);
+        rig.await("running", () -> running(SHA));
+        rig.pullRequest("synchronize", 2, newer);
+        rig.await("both settled", () -> settled(SHA) && settled(newer));
+        assertEquals(List.of("status " + SHA + " error cattlepi-ci cancelled: superseded by bbbbbbbbbbbb"),
+                finalStatuses(SHA));
+        assertEquals(List.of("status " + newer + " success cattlepi-ci all steps passed"), finalStatuses(newer));
+        // Once when first seen, after the cancelled build, after the new one.
+        rig.await("the Pi reset after each build", () -> rig.pis.restores("10.0.0.1") == 3);
+    }
+
+    @Test
+    void closingAPullRequestCancelsItsRunningBuildAndLeavesNoBuildOfItsOwn() {
+        rig = new EngineRig(dir, 1);
+        rig.work.hold(SHA);
+        rig.start().pullRequest(2, SHA);
+        rig.await("running", () -> running(SHA));
+        String closed = rig.pullRequest("closed", 2, SHA);
+        rig.await("settled", () -> settled(SHA));
+        assertEquals(List.of("status " + SHA + " error cattlepi-ci cancelled: pull request #2 closed"), finalStatuses(SHA));
+        rig.await("the closing message deleted", () -> rig.queue.deleted().contains(closed));
+        assertEquals(1, (int) rig.write(tx -> tx.buildsIn(BuildState.values()).size()), "the close is no build");
+        rig.await("the Pi reset and ready", this::allReady);
+    }
+
     private boolean running(String sha) {
         return rig.build(sha).map(b -> b.state() == BuildState.RUNNING).orElse(false);
     }

@@ -53,10 +53,20 @@ class DeliveryFilterTest {
     }
 
     @Test
-    void otherPullRequestActionsAreIgnoredWithTheAction() throws Exception {
+    void aClosedPullRequestIsPassedOnToCancelItsBuildsUnlessThatIsSwitchedOff() throws Exception {
         Verdict closed = judge("pull_request", "pull_request-closed");
-        assertEquals(Verdict.Kind.IGNORED, closed.kind());
-        assertEquals("pull request action closed is not built", closed.reason());
+        assertEquals(Verdict.Kind.CLOSED, closed.kind());
+        assertEquals(new Verdict.ClosedPullRequest("codertocat/hello-world", 2), closed.closed());
+        assertEquals("pull request #2 closed", closed.reason());
+        DeliveryFilter keeping = new DeliveryFilter(Set.of("codertocat/hello-world"), List.of(), false,
+                "https://github.com/", DeliveryFilter.DEFAULT_TRUSTED, DeliveryFilter.DEFAULT_OK_TO_TEST, false);
+        Verdict ignored = keeping.judge("pull_request", "d-1", JSON.readTree(WebhookFixtures.bytes("pull_request-closed")));
+        assertEquals(Verdict.Kind.IGNORED, ignored.kind());
+        assertEquals("pull request action closed is not built", ignored.reason());
+    }
+
+    @Test
+    void otherPullRequestActionsAreIgnoredWithTheAction() throws Exception {
         Verdict labeled = judge("pull_request", "pull_request-labeled");
         assertEquals(Verdict.Kind.IGNORED, labeled.kind());
         assertEquals("label bug does not approve builds", labeled.reason());

@@ -154,7 +154,6 @@ class IntakeTest {
     @Test
     void ignoredDeliveriesAreAcknowledgedAndAudited() throws Exception {
         Map<String, String> reasons = Map.of(
-                "pull_request-closed", "pull request action closed is not built",
                 "pull_request-labeled", "label bug does not approve builds",
                 "push", "ref refs/tags/simple-tag was deleted");
         for (var e : reasons.entrySet()) {
@@ -211,9 +210,25 @@ class IntakeTest {
         Build old = store.read(tx -> tx.buildsOf(WebhookFixtures.REPOSITORY, WebhookFixtures.PR_HEAD_SHA, "pull_request")).get(0);
         assertEquals(BuildState.FINISHING, old.state());
         assertEquals(BuildResult.ERROR, old.result());
-        assertEquals("superseded by " + newer, old.description());
+        assertEquals("cancelled: superseded by " + newer.substring(0, 12), old.description());
         Build current = store.read(tx -> tx.buildsOf(WebhookFixtures.REPOSITORY, newer, "pull_request")).get(0);
         assertEquals(BuildState.QUEUED, current.state());
+    }
+
+    @Test
+    void aClosedPullRequestCancelsItsQueuedBuildAndLeavesNoBuildOfItsOwn() throws Exception {
+        deliver("pull_request", "d-open", WebhookFixtures.bytes("pull_request-opened"));
+        consume();
+        WebhookResponse r = deliver("pull_request", "d-closed", WebhookFixtures.bytes("pull_request-closed"));
+        assertEquals(202, r.status());
+        assertEquals("queued: pull request #2 closed", r.message());
+        consume();
+        List<Build> all = builds();
+        assertEquals(1, all.size(), "the close is no build: " + all);
+        assertEquals(BuildResult.ERROR, all.get(0).result());
+        assertEquals("cancelled: pull request #2 closed", all.get(0).description());
+        // The build's own message stays until it is reported; the close's is gone.
+        assertEquals(1, sqs.depth(queue.queueUrl()));
     }
 
     /** The fixture's pull request as an outsider opens it, or as a maintainer labels it. */

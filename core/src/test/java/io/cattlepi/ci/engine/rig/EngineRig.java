@@ -90,8 +90,13 @@ public final class EngineRig implements AutoCloseable {
 
     /** GitHub's pull_request delivery of PR {@code n} at {@code sha}, put on the queue. */
     public String pullRequest(int n, String sha) {
-        return queue.send(new String(WebhookFixtures.pullRequest("opened", n, sha), StandardCharsets.UTF_8),
-                Map.of(QueuedMessage.EVENT, "pull_request", QueuedMessage.DELIVERY, "d-" + n + "-" + sha));
+        return pullRequest("opened", n, sha);
+    }
+
+    /** GitHub's pull_request delivery with {@code action} ("synchronize", "closed"...). */
+    public String pullRequest(String action, int n, String sha) {
+        return queue.send(new String(WebhookFixtures.pullRequest(action, n, sha), StandardCharsets.UTF_8),
+                Map.of(QueuedMessage.EVENT, "pull_request", QueuedMessage.DELIVERY, "d-" + n + "-" + action + "-" + sha));
     }
 
     public Optional<Build> build(String sha) {

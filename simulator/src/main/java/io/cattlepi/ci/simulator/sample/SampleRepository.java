@@ -130,7 +130,7 @@ public final class SampleRepository {
         return pushPullRequest(number, message, files);
     }
 
-    /** Adds a commit to an open pull request (GitHub's "synchronize"). */
+    /** Adds a commit to an open pull request (GitHub's "synchronize"); a file mapped to null is removed. */
     public synchronized PullRequest pushToPullRequest(int number, String message, Map<String, String> files) throws IOException {
         git(work, "checkout", "--quiet", "pr-" + number);
         return pushPullRequest(number, message, files);
@@ -155,6 +155,10 @@ public final class SampleRepository {
             Path p = work.resolve(f.getKey()).normalize();
             if (!p.startsWith(work)) {
                 throw new IllegalArgumentException("file outside the repository: " + f.getKey());
+            }
+            if (f.getValue() == null) {
+                Files.deleteIfExists(p); // a later commit takes a marker away
+                continue;
             }
             Files.createDirectories(p.getParent());
             Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
