@@ -1,6 +1,7 @@
 package io.cattlepi.ci.config;
 
 import io.cattlepi.ci.autobuild.AutobuildSettings;
+import io.cattlepi.ci.boottest.BootTestSettings;
 import io.cattlepi.ci.build.run.RecipeSettings;
 import io.cattlepi.ci.engine.EngineSettings;
 import io.cattlepi.ci.intake.IntakeSettings;
@@ -25,11 +26,13 @@ import java.util.List;
  * @param storePath   the SQLite store
  * @param placement   which Pi may take which build (the Pis' labels, {@code build_labels})
  * @param power       which Pis' power the controller switches, and how often it may
+ * @param bootTest    the recipe's test battery on the image just built
  */
 public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3Settings s3, GitHubSettings github,
                                  IntakeSettings intake, RackSettings rack, RecipeSettings recipe,
                                  SandboxSettings sandbox, EngineSettings engine, AutobuildSettings autobuild, ServerSettings server,
-                                 Path storePath, Placement placement, PowerSettings power) {
+                                 Path storePath, Placement placement, PowerSettings power,
+                                 BootTestSettings bootTest) {
 
     /** What {@code config check} prints: every setting, secrets masked. */
     public List<String> summary() {
@@ -60,6 +63,11 @@ public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3S
                 + recipe.checkoutWindow().toSeconds() + " s every " + recipe.checkoutEvery().toSeconds()
                 + " s, autobuild " + recipe.autobuildTimeout().toSeconds() + " s");
         out.add("autobuild:         " + autobuild.schedule() + ": " + commands(recipe.autobuildSteps()));
+        out.add("boot test:         " + (bootTest.enabled() ? bootTest.recipe() + " images from " + bootTest.imagesDir()
+                + ", tests from " + bootTest.recipeTests() + "/, status " + bootTest.context() + ", images via "
+                + bootTest.via().wireName() + (bootTest.via() == BootTestSettings.ImagesVia.CONTROLLER
+                ? " at " + bootTest.imageBase() : "") + "; boot " + bootTest.bootTimeout().toSeconds() + " s, test "
+                + bootTest.testTimeout().toSeconds() + " s, all " + bootTest.timeout().toSeconds() + " s" : "off"));
         out.add("webhook secret:    " + (intake.webhookSecret() == null ? "not set (POST /webhook disabled)"
                 : intake.webhookSecret()));
         out.add("operator token:    " + (server.operatorToken() == null ? "not set (operator actions disabled)"

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cattlepi.ci.autobuild.AutobuildSettings;
 import io.cattlepi.ci.autobuild.CronSchedule;
+import io.cattlepi.ci.boottest.BootTestSettings;
+import io.cattlepi.ci.boottest.ControllerAddress;
 import io.cattlepi.ci.build.run.RecipeSettings;
 import io.cattlepi.ci.build.run.ResultRules;
 import io.cattlepi.ci.build.run.StepRunner;
@@ -117,11 +119,12 @@ public final class ConfigLoader {
         SandboxSettings sandbox = sandbox(f, hidden);
         Placement placement = placement(f, rack == null ? List.of() : rack.members());
         PowerSettings power = PowerConfig.read(f, rack == null ? List.of() : rack.members());
+        BootTestSettings bootTest = bootTest(f, server, workspaces);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new BuildControlConfig(queue, deadLetters, s3, github, intake, rack, recipe, sandbox, engine, autobuild,
-                server, store, placement, power);
+                server, store, placement, power, bootTest);
     }
 
     // ---- the sandbox: what a build may reach, and how much it may use
@@ -546,6 +549,46 @@ public final class ConfigLoader {
             }
         }
         return out.isEmpty() ? fallback : List.copyOf(out);
+    }
+
+    // ---- the boot test: the recipe's battery on the image just built
+
+    private static BootTestSettings bootTest(ConfigFields f, ServerSettings server, Path workspaces) {
+        boolean enabled = f.bool("boot_test", true);
+        String recipe = f.text("boot_test_recipe", false, BootTestSettings.DEFAULT_RECIPE);
+        if (!BootTestSettings.NAME.matcher(recipe).matches()) {
+            f.problem(f.at("boot_test_recipe"), "expected a recipe name (letters, digits, '.', '_', '-'), got \""
+                    + recipe + "\"");
+            recipe = BootTestSettings.DEFAULT_RECIPE;
+        }
+        String images = relativeFolder(f, "boot_test_images_dir", BootTestSettings.DEFAULT_IMAGES_DIR);
+        String tests = relativeFolder(f, "boot_test_dir", BootTestSettings.DEFAULT_TESTS_DIR);
+        BootTestSettings.ImagesVia via;
+        try {
+            via = BootTestSettings.ImagesVia.fromWire(f.text("boot_test_images_via", false, "controller"));
+        } catch (IllegalArgumentException e) {
+            f.problem(f.at("boot_test_images_via"), e.getMessage());
+            via = BootTestSettings.ImagesVia.CONTROLLER;
+        }
+        URI base = f.url("boot_test_image_base_url", false, null);
+        return new BootTestSettings(enabled, recipe, images, tests,
+                f.text("boot_test_status_context", false, BootTestSettings.DEFAULT_CONTEXT),
+                f.seconds("boot_test_boot_timeout_s", seconds(BootTestSettings.DEFAULT_BOOT_TIMEOUT)),
+                f.seconds("boot_test_test_timeout_s", seconds(BootTestSettings.DEFAULT_TEST_TIMEOUT)),
+                f.seconds("boot_test_timeout_s", seconds(BootTestSettings.DEFAULT_TIMEOUT)),
+                f.text("boot_test_reboot_command", false, BootTestSettings.DEFAULT_REBOOT), via,
+                base != null ? base : ControllerAddress.of(server.host(), server.port()),
+                f.positiveInt("boot_test_max_image_mb", (int) BootTestSettings.DEFAULT_MAX_IMAGE_MB) * 1024L * 1024L,
+                workspaces.resolve(".boot-images"));
+    }
+
+    private static String relativeFolder(ConfigFields f, String key, String fallback) {
+        String dir = f.text(key, false, fallback);
+        if (!BootTestSettings.relativeFolder(dir)) {
+            f.problem(f.at(key), "expected a folder relative to the checkout, without '..', got \"" + dir + "\"");
+            return fallback;
+        }
+        return dir;
     }
 
     // ---- the engine, the autobuild and the HTTP server

@@ -18,6 +18,14 @@ public final class CrashPoint {
     public static final String UPLOADING = "uploading";
     /** Final status posted; the SQS message is about to be deleted. */
     public static final String DELETING = "deleting";
+    /** Boot test: the device's own config is saved in the store; pointing it at the images is next. */
+    public static final String BOOT_TEST_CONFIGURING = "boot-test-configuring";
+    /** Boot test: the device config points at the images and the Pi is rebooting into them. */
+    public static final String BOOT_TEST_BOOTING = "boot-test-booting";
+    /** Boot test: the Pi booted the built image and a test of the battery is running on it. */
+    public static final String BOOT_TEST_TESTING = "boot-test-testing";
+    /** Boot test: the result is stored; the device config is about to be put back. */
+    public static final String BOOT_TEST_RESTORING = "boot-test-restoring";
     /** The Pi's reset is about to be started. */
     public static final String RESETTING = "resetting";
 

@@ -1,5 +1,6 @@
 package io.cattlepi.ci.engine;
 
+import io.cattlepi.ci.boottest.BootTestRecord;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.crash.CrashPoint;
@@ -33,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Settles finished builds, in the order a reader of the pull request needs: the final log and
- * index are published, then the final status is posted, then the SQS message is deleted, then
- * the build is {@code done}. Each completed step is committed, so after a crash only the
+ * index are published, then the final status is posted (and the boot test's, on its own context),
+ * then the SQS message is deleted, then the build is {@code done}. Each completed step is committed, so after a crash only the
  * missing steps run again. Failures of S3, GitHub or SQS are retried with back-off and never
  * hold a Pi: the Pi was released when the work ended.
  *
@@ -271,6 +272,22 @@ public final class Finisher {
                 }
                 log.warn("build {}: final status could not be posted: {}", buildId, failed);
                 note(buildId, "status-failed", "final status could not be posted: " + failed);
+            }
+        }
+        BootTestRecord battery = store.read(tx -> tx.bootTest(buildId)).orElse(null);
+        if (battery != null && battery.finalStatusOwed()) {
+            try {
+                statuses.post(b.repository(), b.sha(), text.bootTest(b, battery));
+                store.write(tx -> {
+                    tx.bootTest(buildId).ifPresent(t -> tx.putBootTest(t.withPostedStatus(t.result().wireName())));
+                    return null;
+                });
+            } catch (ReportException e) {
+                if (e.retryable() && !giveUp) {
+                    retryLater(buildId, "posting the boot test's status: " + e.getMessage());
+                    return;
+                }
+                note(buildId, "status-failed", "the boot test's final status could not be posted: " + e.getMessage());
             }
         }
         if (b.messageId() != null && b.receiptHandle() != null && !b.messageDeleted()) {

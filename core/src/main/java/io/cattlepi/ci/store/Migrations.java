@@ -101,6 +101,32 @@ final class Migrations {
               reason TEXT NOT NULL,
               at INTEGER NOT NULL
             );
+            """, true),
+            // 4: each build's boot-test battery: what it changed on the CattlePi API (restored after a
+            // restart), its result and which of its statuses GitHub has
+            new Step("""
+            CREATE TABLE boot_tests (
+              build_id TEXT PRIMARY KEY,
+              worker_id TEXT NOT NULL,
+              device TEXT NOT NULL,
+              context TEXT NOT NULL,
+              phase TEXT NOT NULL,
+              config_changed INTEGER NOT NULL DEFAULT 0,
+              saved_config TEXT,
+              restored INTEGER NOT NULL DEFAULT 1,
+              build_result TEXT NOT NULL,
+              build_description TEXT NOT NULL,
+              result TEXT,
+              description TEXT NOT NULL,
+              passed INTEGER NOT NULL DEFAULT 0,
+              failed INTEGER NOT NULL DEFAULT 0,
+              posted_status TEXT,
+              image_ref TEXT,
+              started_at INTEGER NOT NULL,
+              finished_at INTEGER
+            );
+            CREATE INDEX boot_tests_to_restore ON boot_tests(restored, worker_id);
+            CREATE INDEX boot_tests_by_phase ON boot_tests(phase);
             """, true));
 
     private final List<Step> steps;

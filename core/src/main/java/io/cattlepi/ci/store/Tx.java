@@ -1,5 +1,7 @@
 package io.cattlepi.ci.store;
 
+import io.cattlepi.ci.boottest.BootTestPhase;
+import io.cattlepi.ci.boottest.BootTestRecord;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.build.BuildState;
@@ -18,7 +20,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One transaction's view of the store: typed reads and writes of workers, builds and events.
+ * One transaction's view of the store: typed reads and writes of workers, builds, their boot tests
+ * and events.
  * Only valid inside the {@link Store#write} or {@link Store#read} call that made it.
  */
 public final class Tx {
@@ -27,6 +30,9 @@ public final class Tx {
     private static final String BUILD_COLUMNS = "id, repository, sha, ref, pr_number, clone_url, event, delivery_id,"
             + " message_id, receipt_handle, state, result, description, worker_id, created_at, started_at, finished_at,"
             + " attempts, posted_status, message_deleted";
+    private static final String BOOT_TEST_COLUMNS = "build_id, worker_id, device, context, phase, config_changed,"
+            + " saved_config, restored, build_result, build_description, result, description, passed, failed,"
+            + " posted_status, image_ref, started_at, finished_at";
 
     private final Connection c;
     private final Clock clock;
@@ -172,6 +178,48 @@ public final class Tx {
         update("DELETE FROM cancellations WHERE build_id = ?", buildId);
     }
 
+    // ---- boot tests
+
+    public Optional<BootTestRecord> bootTest(String buildId) {
+        return query("SELECT " + BOOT_TEST_COLUMNS + " FROM boot_tests WHERE build_id = ?", Tx::bootTest, buildId)
+                .stream().findFirst();
+    }
+
+    /** Batteries whose device config is still to be put back, oldest first; of one Pi, or of all when null. */
+    public List<BootTestRecord> bootTestsToRestore(String workerId) {
+        return workerId == null
+                ? query("SELECT " + BOOT_TEST_COLUMNS + " FROM boot_tests WHERE restored = 0 ORDER BY started_at",
+                        Tx::bootTest)
+                : query("SELECT " + BOOT_TEST_COLUMNS + " FROM boot_tests WHERE restored = 0 AND worker_id = ?"
+                        + " ORDER BY started_at", Tx::bootTest, workerId);
+    }
+
+    /** Batteries without a result (running, or cut short by a crash). */
+    public List<BootTestRecord> bootTestsRunning() {
+        return query("SELECT " + BOOT_TEST_COLUMNS + " FROM boot_tests WHERE phase <> ? ORDER BY started_at",
+                Tx::bootTest, BootTestPhase.ENDED.wireName());
+    }
+
+    /** Ended batteries whose images may still be published (a crash came between). */
+    public List<BootTestRecord> bootTestsHoldingImages() {
+        return query("SELECT " + BOOT_TEST_COLUMNS + " FROM boot_tests WHERE image_ref IS NOT NULL AND phase = ?",
+                Tx::bootTest, BootTestPhase.ENDED.wireName());
+    }
+
+    /** The batteries of the most recent builds (the builds list), newest first. */
+    public List<BootTestRecord> recentBootTests(int limit) {
+        return query("SELECT " + BOOT_TEST_COLUMNS + " FROM boot_tests ORDER BY started_at DESC LIMIT ?", Tx::bootTest,
+                limit);
+    }
+
+    public void putBootTest(BootTestRecord r) {
+        update("INSERT OR REPLACE INTO boot_tests (" + BOOT_TEST_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                r.buildId(), r.workerId(), r.device(), r.context(), r.phase().wireName(), r.configChanged() ? 1 : 0,
+                r.savedConfig(), r.restored() ? 1 : 0, r.buildResult().wireName(), r.buildDescription(),
+                r.result() == null ? null : r.result().wireName(), r.description(), r.passed(), r.failed(),
+                r.postedStatus(), r.imageRef(), r.startedAt().toEpochMilli(), millis(r.finishedAt()));
+    }
+
     // ---- kept values
 
     /** A value the controller keeps between runs, by name. */
@@ -245,6 +293,15 @@ public final class Tx {
                 BuildResult.fromWire(rs.getString("result")), rs.getString("description"), rs.getString("worker_id"),
                 Instant.ofEpochMilli(rs.getLong("created_at")), instant(rs, "started_at"), instant(rs, "finished_at"),
                 rs.getInt("attempts"), rs.getString("posted_status"), rs.getInt("message_deleted") != 0);
+    }
+
+    private static BootTestRecord bootTest(ResultSet rs) throws SQLException {
+        return new BootTestRecord(rs.getString("build_id"), rs.getString("worker_id"), rs.getString("device"),
+                rs.getString("context"), BootTestPhase.fromWire(rs.getString("phase")), rs.getInt("config_changed") != 0,
+                rs.getString("saved_config"), rs.getInt("restored") != 0, BuildResult.fromWire(rs.getString("build_result")),
+                rs.getString("build_description"), BuildResult.fromWire(rs.getString("result")),
+                rs.getString("description"), rs.getInt("passed"), rs.getInt("failed"), rs.getString("posted_status"),
+                rs.getString("image_ref"), Instant.ofEpochMilli(rs.getLong("started_at")), instant(rs, "finished_at"));
     }
 
     private static Event event(ResultSet rs) throws SQLException {

@@ -75,6 +75,7 @@ class EndToEndTest {
         return rack.buildOf(sha);
     }
 
+    /** The build's own statuses (its boot test reports on a context of its own). */
     private List<String> states(String sha) {
         return rack.states(sha);
     }
@@ -89,7 +90,7 @@ class EndToEndTest {
         Build b = doneBuildOf(pr.headSha());
         assertEquals(BuildResult.SUCCESS, b.result(), b.description());
         assertEquals(List.of("pending", "success"), states(pr.headSha()));
-        RecordedStatus last = world.github().statusesFor(pr.headSha()).get(1);
+        RecordedStatus last = world.github().statusesFor(pr.headSha(), "cattlepi-ci").get(1);
         assertEquals("cattlepi-ci", last.context());
         assertEquals("all 2 steps passed", last.description());
 
@@ -130,7 +131,7 @@ class EndToEndTest {
         assertEquals(BuildResult.FAILURE, b.result());
         assertEquals(List.of("pending", "failure"), states(pr.headSha()));
         assertEquals("step `make raspbian_cattlepi` failed with exit code 2",
-                world.github().statusesFor(pr.headSha()).get(1).description());
+                world.github().statusesFor(pr.headSha(), "cattlepi-ci").get(1).description());
     }
 
     @Test

@@ -109,12 +109,13 @@ final class LiveRack implements AutoCloseable {
         }
     }
 
+    /** The build's own statuses (context {@code cattlepi-ci}; the boot test has its own). */
     List<String> states(String sha) {
-        return world.github().statusesFor(sha).stream().map(RecordedStatus::state).toList();
+        return world.github().statusesFor(sha, "cattlepi-ci").stream().map(RecordedStatus::state).toList();
     }
 
     RecordedStatus lastStatus(String sha) {
-        List<RecordedStatus> all = world.github().statusesFor(sha);
+        List<RecordedStatus> all = world.github().statusesFor(sha, "cattlepi-ci");
         return all.get(all.size() - 1);
     }
 

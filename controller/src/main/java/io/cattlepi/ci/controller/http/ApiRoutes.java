@@ -1,5 +1,7 @@
 package io.cattlepi.ci.controller.http;
 
+import io.cattlepi.ci.boottest.BatteryReport;
+import io.cattlepi.ci.boottest.BootTestRecord;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.fleet.DrainMarks;
 import io.cattlepi.ci.store.Event;
@@ -48,6 +50,15 @@ final class ApiRoutes {
             Map<String, Object> body = build(b);
             body.put("history", store.read(tx -> tx.events(Event.BUILD, b.id(), 50)).stream().map(ApiRoutes::event).toList());
             ops.publishedIndex(b.id()).ifPresent(url -> body.put("logsUrl", url));
+            store.read(tx -> tx.bootTest(b.id())).ifPresent(t -> body.put("bootTest", BootTestView.json(t, report(b))));
+            ctx.json(body);
+        });
+        routes.get("/api/builds/{id}/boot-test", ctx -> {
+            Build b = build(ctx);
+            BootTestRecord t = store.read(tx -> tx.bootTest(b.id()))
+                    .orElseThrow(() -> new NotFoundResponse("build " + b.id() + " has no boot test"));
+            Map<String, Object> body = BootTestView.json(t, report(b));
+            body.put("html", BootTestView.body(t, report(b)));
             ctx.json(body);
         });
         routes.get("/api/builds/{id}/log", ctx -> {
@@ -102,6 +113,10 @@ final class ApiRoutes {
             token.check(ctx);
             ctx.status(201).json(build(ops.autobuildNow()));
         });
+    }
+
+    private Optional<BatteryReport> report(Build b) {
+        return ops.logOf(b.id()).flatMap(log -> BatteryReport.read(log.getParent()));
     }
 
     private Build build(Context ctx) {

@@ -2,6 +2,8 @@ package io.cattlepi.ci.controller.http;
 
 import static io.cattlepi.ci.controller.http.Html.esc;
 
+import io.cattlepi.ci.boottest.BatteryReport;
+import io.cattlepi.ci.boottest.BootTestRecord;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.build.run.ResultFile;
@@ -13,9 +15,12 @@ import io.cattlepi.ci.worker.WorkerState;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.NotFoundResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** Server-rendered pages: the rack, the build list and one build with its live log. */
+/** Server-rendered pages: the rack, the build list and one build with its live log and its boot test. */
 final class Pages {
     private final Store store;
     private final Operations ops;
@@ -107,6 +112,8 @@ final class Pages {
         String q = filter == null ? "" : filter.trim();
         StringBuilder rows = new StringBuilder();
         int waiting = store.read(tx -> tx.buildsIn(BuildState.WAITING)).size();
+        Map<String, BootTestRecord> bootTests = new HashMap<>();
+        store.read(tx -> tx.recentBootTests(400)).forEach(t -> bootTests.put(t.buildId(), t));
         for (Build b : store.read(tx -> tx.recentBuilds(200))) {
             String what = b.prNumber() != null ? "PR #" + b.prNumber() : b.ref();
             String line = String.join(" ", nz(b.repository()), nz(what), nz(b.sha()), nz(b.workerId()), b.state().wireName(),
@@ -120,7 +127,8 @@ final class Pages {
                     .append("<td class=wide><code>").append(esc(b.sha() == null ? "" : b.sha().substring(0, Math.min(10, b.sha().length()))))
                     .append("</code></td><td>").append(esc(b.workerId())).append("</td>")
                     .append("<td><span class=\"state ").append(esc(status)).append("\">").append(esc(status)).append("</span>")
-                    .append("<div class=muted>").append(esc(b.description())).append("</div></td>")
+                    .append("<div class=muted>").append(esc(b.description())).append("</div>")
+                    .append(bootTests.containsKey(b.id()) ? BootTestView.badge(bootTests.get(b.id())) : "").append("</td>")
                     .append("<td class=wide>").append(esc(duration(b))).append("</td></tr>");
         }
         String approvals = waiting == 0 ? "" : "<p class=notice id=waiting>" + waiting + " pull request"
@@ -147,6 +155,11 @@ final class Pages {
                 .append("<p class=marked>").append(esc(m.match().line())).append("<br><span class=muted>")
                 .append(esc(m.match().rule())).append(" · ").append(esc(m.step())).append("</span></p>"));
         String decided = marked.isEmpty() ? "" : "<h3>Lines that decided the result</h3>" + marked;
+        boolean open = b.state() != BuildState.DONE && b.state() != BuildState.FINISHING
+                && b.state() != BuildState.REJECTED;
+        Optional<BootTestRecord> battery = store.read(tx -> tx.bootTest(id));
+        String bootTest = BootTestView.section(id, battery, ops.logOf(id).flatMap(log -> BatteryReport.read(log.getParent())),
+                open);
         boolean cancellable = b.state() == BuildState.WAITING || b.state() == BuildState.QUEUED
                 || b.state() == BuildState.SCHEDULED || b.state() == BuildState.RUNNING;
         String cancel = !cancellable ? "" : """
@@ -170,7 +183,7 @@ final class Pages {
                 <p>%s · %s · <code>%s</code> · Pi %s · %s</p>
                 <p class=muted>%s</p>
                 %s%s
-                <h3>Log</h3><pre id=log></pre>
+                <div class="beside%s"><section><h3>Log</h3><pre id=log></pre></section>%s</div>
                 <h3>History</h3><ul>%s</ul>
                 <script>
                 const log=document.getElementById('log');
@@ -179,14 +192,14 @@ final class Pages {
                   const es=new EventSource('/builds/%s/log/stream?offset='+offset);
                   es.addEventListener('log',e=>{const d=JSON.parse(e.data);log.textContent+=d.text;offset=d.offset;
                     if(window.innerHeight+window.scrollY>=document.body.offsetHeight-80)window.scrollTo(0,document.body.scrollHeight);});
-                  es.addEventListener('end',()=>es.close());
+                  es.addEventListener('end',()=>{es.close();if(window.bootTestEnd)bootTestEnd();});
                   es.onerror=()=>{es.close();setTimeout(connect,2000);};
                 }
                 connect();
                 </script>
                 """.formatted(esc(b.id()), esc(status), esc(status), esc(b.repository()),
                 esc(b.prNumber() != null ? "PR #" + b.prNumber() : b.ref()), esc(b.sha()), esc(b.workerId()), s3,
-                esc(b.description()), cancel, decided, hist, esc(b.id()));
+                esc(b.description()), cancel, decided, battery.isEmpty() ? "" : " two", bootTest, hist, esc(b.id()));
         return page("Build " + b.id(), body);
     }
 
