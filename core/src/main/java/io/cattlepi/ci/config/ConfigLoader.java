@@ -277,7 +277,9 @@ public final class ConfigLoader {
         URI raspbian = f.url("raspbian_location", false, null);
         FleetSettings fleet = FleetSettings.DEFAULTS
                 .withIdleProbeInterval(f.seconds("monitor_interval_s", (int) FleetSettings.DEFAULTS.idleProbeInterval().toSeconds()))
-                .withFailedResetStreak(f.positiveInt("failed_reset_streak", FleetSettings.DEFAULTS.failedResetStreak()));
+                .withFailedResetStreak(f.positiveInt("failed_reset_streak", FleetSettings.DEFAULTS.failedResetStreak()))
+                .withUndervoltStreak(f.nonNegativeInt("undervolt_builds_to_maintenance",
+                        FleetSettings.DEFAULTS.undervoltStreak()));
         String device = f.text("workers_config_device", false, RackSettings.DEFAULT_WORKERS_DEVICE);
         if (machines.isEmpty() || apiKey == null || policy == null || api == null || ssh.identity() == null
                 || ssh.publicKeyLine() == null) {

@@ -35,6 +35,25 @@ public final class Probe {
         this.clock = clock;
     }
 
+    /** Where this probe's readings of the Pis' health go. */
+    public VitalsBoard board() {
+        return board;
+    }
+
+    /**
+     * Reads only the Pi's health (the end of a build); unknown when it does not answer. A Pi that
+     * answered has its reading recorded on the board like a probe's.
+     */
+    public Vitals vitals(Worker worker) {
+        try (WorkerShell.Session session = shell.open(worker)) {
+            Vitals vitals = VitalsReading.read(session, commandTimeout, clock.instant());
+            board.record(worker.id(), vitals);
+            return vitals;
+        } catch (ShellException e) {
+            return Vitals.unknown(clock.instant());
+        }
+    }
+
     public Observation probe(Worker worker) {
         try (WorkerShell.Session session = shell.open(worker)) {
             WorkerShell.CommandResult whoami = session.exec(ALIVE, commandTimeout, MAX_OUTPUT);

@@ -45,6 +45,11 @@ public record Throttled(int bits) {
 
     /** The conditions of a mask in words, most serious first: "under-voltage, throttled". */
     public static String describe(int mask) {
+        return String.join(", ", conditions(mask));
+    }
+
+    /** The conditions of a mask, one word each, most serious first. */
+    public static List<String> conditions(int mask) {
         List<String> words = new ArrayList<>();
         if ((mask & UNDER_VOLTAGE) != 0) {
             words.add("under-voltage");
@@ -58,6 +63,6 @@ public record Throttled(int bits) {
         if ((mask & SOFT_TEMP_LIMIT) != 0) {
             words.add("soft temperature limit");
         }
-        return String.join(", ", words);
+        return List.copyOf(words);
     }
 }
