@@ -122,7 +122,7 @@ public final class Controller implements AutoCloseable {
                 new BranchHead(c.rack().callTimeout()), engine::wake);
         autobuild.start(timer);
 
-        MetricsReport metrics = new MetricsReport(store, engine.metrics(), engine::queueReachable);
+        MetricsReport metrics = new MetricsReport(store, engine.metrics(), engine::queueReachable, access.vitals());
         Secret webhookSecret = c.intake().webhookSecret();
         WebhookIntake intake = webhookSecret == null ? null : new WebhookIntake(webhookSecret, filter, outside.queue(),
                 new LoggedAudit(new StoreAudit(store), Clock.systemUTC()), WebhookIntake.DEFAULT_MAX_BODY);
