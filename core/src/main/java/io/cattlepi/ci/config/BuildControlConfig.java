@@ -59,6 +59,10 @@ public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3S
         out.add("power control:     " + (power.commands().isEmpty() ? "none" : String.join(", ",
                 new java.util.TreeSet<>(power.commands().keySet())) + " (cycled after " + power.cycleAfter().toSeconds()
                 + " s silent, at most " + power.perHour() + " an hour)"));
+        int undervolt = rack.fleet().undervoltStreak();
+        out.add("pi health:         vcgencmd get_throttled and the SoC temperature at every probe; "
+                + (undervolt == 0 ? "undervolted Pis stay in service (undervolt_builds_to_maintenance 0)"
+                : "to maintenance when undervolted in " + undervolt + " builds in a row"));
         out.add("sandbox:           " + sandbox.kind().wireName() + ", at most " + sandbox.maxProcesses()
                 + " processes and " + sandbox.maxMemoryBytes() / SandboxSettings.MIB + " MiB per build");
         out.add("timeouts:          job " + recipe.jobTimeout().toSeconds() + " s, checkout "

@@ -105,6 +105,19 @@ final class ConfigFields {
         return v.asInt();
     }
 
+    /** A count where 0 means "off". */
+    int nonNegativeInt(String name, int fallback) {
+        JsonNode v = raw(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0) {
+            problem(at(name), "expected 0 (off) or a positive integer, got " + v);
+            return fallback;
+        }
+        return v.asInt();
+    }
+
     Duration seconds(String name, int fallbackSeconds) {
         return Duration.ofSeconds(positiveInt(name, fallbackSeconds));
     }

@@ -304,7 +304,9 @@ public final class ConfigLoader {
         URI raspbian = f.url("raspbian_location", false, null);
         FleetSettings fleet = FleetSettings.DEFAULTS
                 .withIdleProbeInterval(f.seconds("monitor_interval_s", (int) FleetSettings.DEFAULTS.idleProbeInterval().toSeconds()))
-                .withFailedResetStreak(f.positiveInt("failed_reset_streak", FleetSettings.DEFAULTS.failedResetStreak()));
+                .withFailedResetStreak(f.positiveInt("failed_reset_streak", FleetSettings.DEFAULTS.failedResetStreak()))
+                .withUndervoltStreak(f.nonNegativeInt("undervolt_builds_to_maintenance",
+                        FleetSettings.DEFAULTS.undervoltStreak()));
         String device = f.text("workers_config_device", false, RackSettings.DEFAULT_WORKERS_DEVICE);
         if (!DEVICE.matcher(device).matches()) {
             f.problem(f.at("workers_config_device"), "not a CattlePi device id: " + ConfigFields.shown(device));

@@ -6,20 +6,25 @@ import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.build.BuildWork;
 import io.cattlepi.ci.build.Lease;
 import io.cattlepi.ci.build.WorkOutcome;
+import io.cattlepi.ci.build.run.LogText;
 import io.cattlepi.ci.build.run.ResultFile;
 import io.cattlepi.ci.crash.CrashPoint;
 import io.cattlepi.ci.fleet.FleetMonitor;
 import io.cattlepi.ci.fleet.Observation;
 import io.cattlepi.ci.fleet.Probe;
+import io.cattlepi.ci.fleet.VitalsBoard;
 import io.cattlepi.ci.metrics.EngineMetrics;
+import io.cattlepi.ci.report.BuildPublisher;
 import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.report.ReportException;
 import io.cattlepi.ci.report.StatusPublisher;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -133,6 +138,8 @@ public final class LeaseRunner {
             postPending(started);
             uploads = timer.scheduleWithFixedDelay(() -> publishQuietly(id, folder),
                     0, settings.logUploadEvery().toMillis(), TimeUnit.MILLISECONDS);
+            // From here on, what the Pi's firmware flags is this build's (see strain).
+            probe.board().watch(lease.worker().id());
             CrashPoint.reach(CrashPoint.CHECKING_OUT);
             outcome = token.cancelled() ? WorkOutcome.error(token.reason())
                     : work.run(new Lease(started, lease.worker()), folder, token);
@@ -163,6 +170,11 @@ public final class LeaseRunner {
         if (outcome.result() == BuildResult.FAILURE) {
             outcome = blameThePi(lease, outcome);
         }
+        VitalsBoard.Strain strain = strain(lease, folder);
+        if (!strain.statusSuffix().isEmpty()) {
+            outcome = new WorkOutcome(outcome.result(), StatusText.withSuffix(outcome.description(), strain.statusSuffix()),
+                    outcome.piSuspect());
+        }
         WorkOutcome end = outcome;
         try {
             // What S3 keeps must say what the status says.
@@ -184,7 +196,8 @@ public final class LeaseRunner {
         drifted("after build " + id).ifPresent(fields -> store.note(Event.BUILD, id, "workers-config-drift",
                 "the workers' CattlePi config changed while this build ran (" + fields
                         + "); it was put back and the ready Pis reset"));
-        fleet.leaseEnded(lease.worker().id(), end.piSuspect(), "build " + id + " ended: " + end.result().wireName());
+        fleet.leaseEnded(lease.worker().id(), end.piSuspect(), "build " + id + " ended: " + end.result().wireName(),
+                strain);
         finisher.settleSoon(id, Duration.ZERO);
     }
 
@@ -221,6 +234,30 @@ public final class LeaseRunner {
         }
         return new WorkOutcome(BuildResult.ERROR, "Pi " + lease.worker().id()
                 + " stopped answering during the build (" + failed.description() + ")", true);
+    }
+
+    /**
+     * What the Pi's firmware flagged during the build: the readings taken while it ran (the boot
+     * watch probes it) and one now, at its end, before the reset reboots the Pi and clears the
+     * since-boot flags. Anything flagged gets a line in the build's log. The pin is cleared for
+     * this reading, as for {@link #blameThePi}.
+     */
+    private VitalsBoard.Strain strain(Lease lease, Path folder) {
+        String pi = lease.worker().id();
+        probe.vitals(lease.worker().withHostKey(null));
+        VitalsBoard.Strain strain = probe.board().endWatch(pi);
+        String line = strain.logLine(pi);
+        if (line != null) {
+            log.warn("build {}: {}", lease.build().id(), line);
+            try {
+                Files.writeString(folder.resolve(BuildPublisher.LOG_NAME), store.clock().instant() + " ci | "
+                        + LogText.escape(line) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                log.warn("build {}: its log could not be amended: {}", lease.build().id(), e.getMessage());
+            }
+        }
+        return strain;
     }
 
     /** In the background: the build never waits for GitHub, and a failed post is retried while it runs. */

@@ -24,6 +24,24 @@ public final class StatusText {
         this.link = link;
     }
 
+    /** GitHub keeps 140 characters of a description. */
+    static final int MAX_DESCRIPTION = 140;
+
+    /**
+     * The description with {@code suffix} (e.g. "; Pi undervolted") that always survives GitHub's
+     * limit: the description is shortened before it instead.
+     */
+    static String withSuffix(String description, String suffix) {
+        if (description.length() + suffix.length() <= MAX_DESCRIPTION) {
+            return description + suffix;
+        }
+        int keep = Math.max(0, MAX_DESCRIPTION - suffix.length() - 1);
+        if (keep > 0 && Character.isHighSurrogate(description.charAt(keep - 1))) {
+            keep--;
+        }
+        return description.substring(0, keep) + "…" + suffix;
+    }
+
     /** The build's page in the UI (with {@code public_url}), else its logs' index. */
     public String targetUrl(Build b) {
         String own = link == null ? null : link.apply(b);

@@ -128,14 +128,29 @@ public final class FleetMonitor implements AutoCloseable {
 
     /** As {@link #leaseEnded(String, boolean, String)}, only while {@code holder} (if given) still holds the Pi. */
     public Worker leaseEnded(String workerId, String holder, boolean suspect, String why) {
+        return leaseEnded(workerId, holder, suspect, why, VitalsBoard.Strain.UNKNOWN);
+    }
+
+    /**
+     * As {@link #leaseEnded(String, boolean, String)}, with what the Pi's firmware flagged during the
+     * build: a Pi undervolted in {@link FleetSettings#undervoltStreak()} builds in a row goes to
+     * {@code maintenance} instead of reset.
+     */
+    public Worker leaseEnded(String workerId, boolean suspect, String why, VitalsBoard.Strain strain) {
+        return leaseEnded(workerId, null, suspect, why, strain);
+    }
+
+    private Worker leaseEnded(String workerId, String holder, boolean suspect, String why, VitalsBoard.Strain strain) {
         Worker[] pair = store.write(tx -> {
             Worker w = tx.worker(workerId).orElseThrow(() -> new IllegalArgumentException("no Pi named " + workerId));
             if (!w.state().isLeased() || (holder != null && !holder.equals(w.buildId()))) {
                 return new Worker[] {w, w};
             }
             Optional<String> drain = DrainMarks.take(tx, workerId);
+            Optional<String> undervolted = UndervoltStreaks.count(tx, workerId, strain, settings.undervoltStreak(), why);
             Worker next = drain.isPresent()
                     ? w.moveTo(WorkerState.MAINTENANCE, "drained by operator: " + drain.get() + " (" + why + ")", tx.now())
+                    : undervolted.isPresent() ? w.moveTo(WorkerState.MAINTENANCE, undervolted.get(), tx.now())
                     : suspect ? Lifecycle.lostContact(w, why, tx.now()) : Lifecycle.startReset(w, why, tx.now());
             tx.transition(w, next);
             return new Worker[] {w, next};

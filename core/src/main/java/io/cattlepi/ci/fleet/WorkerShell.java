@@ -18,6 +18,19 @@ public interface WorkerShell {
         /** Runs one command line and waits for it; stdout and stderr are captured. */
         CommandResult exec(String command, Duration timeout) throws ShellException;
 
+        /**
+         * As {@link #exec(String, Duration)}, keeping at most {@code maxBytes} of each of stdout and
+         * stderr: what a Pi prints to a probe is untrusted and must not fill the controller's memory.
+         */
+        default CommandResult exec(String command, Duration timeout, int maxBytes) throws ShellException {
+            CommandResult r = exec(command, timeout);
+            return new CommandResult(r.exitCode(), cap(r.stdout(), maxBytes), cap(r.stderr(), maxBytes));
+        }
+
+        private static String cap(String s, int max) {
+            return s.length() > max ? s.substring(0, max) : s;
+        }
+
         @Override
         void close();
     }

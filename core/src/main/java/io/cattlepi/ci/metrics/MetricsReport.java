@@ -2,7 +2,11 @@ package io.cattlepi.ci.metrics;
 
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
+import io.cattlepi.ci.fleet.UndervoltStreaks;
+import io.cattlepi.ci.fleet.VitalsBoard;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.worker.Throttled;
+import io.cattlepi.ci.worker.Vitals;
 import io.cattlepi.ci.worker.Worker;
 import io.cattlepi.ci.worker.WorkerState;
 import java.util.EnumMap;
@@ -15,6 +19,7 @@ public final class MetricsReport {
     private final Store store;
     private final EngineMetrics engine;
     private final java.util.function.BooleanSupplier queueReachable;
+    private final VitalsBoard vitals;
 
     public MetricsReport(Store store, EngineMetrics engine) {
         this(store, engine, () -> true);
@@ -22,9 +27,16 @@ public final class MetricsReport {
 
     /** @param queueReachable whether the last receive from SQS worked */
     public MetricsReport(Store store, EngineMetrics engine, java.util.function.BooleanSupplier queueReachable) {
+        this(store, engine, queueReachable, new VitalsBoard());
+    }
+
+    /** @param vitals the Pis' latest health readings (per-Pi gauges) */
+    public MetricsReport(Store store, EngineMetrics engine, java.util.function.BooleanSupplier queueReachable,
+                         VitalsBoard vitals) {
         this.store = store;
         this.engine = engine;
         this.queueReachable = queueReachable;
+        this.vitals = vitals;
     }
 
     public String render() {
@@ -63,6 +75,7 @@ public final class MetricsReport {
         header(out, "cattlepi_ci_builds_running", "gauge", "Builds holding a Pi");
         out.append("cattlepi_ci_builds_running ").append(running).append('\n');
         alerting(out);
+        piHealth(out);
         engine.dispatchLatency().render("cattlepi_ci_dispatch_latency_seconds",
                 "From a build being stored to its work starting on a leased Pi", out);
         engine.buildDuration().render("cattlepi_ci_build_duration_seconds", "Build run time", out);
@@ -93,6 +106,50 @@ public final class MetricsReport {
                 .append(f.lastSuccess() == null ? -1 : java.time.Duration.between(f.lastSuccess(), now).toSeconds()).append('\n');
         header(out, "cattlepi_ci_queue_reachable", "gauge", "1 when the last receive from SQS worked, else 0");
         out.append("cattlepi_ci_queue_reachable ").append(queueReachable.getAsBoolean() ? 1 : 0).append('\n');
+    }
+
+    /**
+     * Each Pi's health at its last reading: a Pi whose reading did not say (no vcgencmd, garbage)
+     * has no sample, so an alert on it never fires on an unknown.
+     */
+    private void piHealth(StringBuilder out) {
+        Map<String, Vitals> all = vitals.all();
+        Map<String, Integer> streaks = store.read(UndervoltStreaks::all);
+        header(out, "cattlepi_ci_pi_temperature_celsius", "gauge", "SoC temperature at the Pi's last reading");
+        all.forEach((pi, v) -> {
+            if (v.celsius() != null) {
+                out.append("cattlepi_ci_pi_temperature_celsius{pi=\"").append(label(pi)).append("\"} ").append(v.celsius()).append('\n');
+            }
+        });
+        flag(out, all, "cattlepi_ci_pi_undervolted", "1 when the Pi's firmware reports under-voltage now (vcgencmd get_throttled)",
+                t -> (t.now() & Throttled.UNDER_VOLTAGE) != 0);
+        flag(out, all, "cattlepi_ci_pi_throttled", "1 when the Pi is throttled or its ARM frequency capped now",
+                t -> (t.now() & (Throttled.THROTTLED | Throttled.FREQUENCY_CAPPED | Throttled.SOFT_TEMP_LIMIT)) != 0);
+        flag(out, all, "cattlepi_ci_pi_undervolted_since_boot", "1 when the Pi has had under-voltage since it booted",
+                t -> (t.occurred() & Throttled.UNDER_VOLTAGE) != 0);
+        flag(out, all, "cattlepi_ci_pi_throttled_since_boot", "1 when the Pi has been throttled or capped since it booted",
+                t -> (t.occurred() & (Throttled.THROTTLED | Throttled.FREQUENCY_CAPPED | Throttled.SOFT_TEMP_LIMIT)) != 0);
+        header(out, "cattlepi_ci_pi_undervolted_builds", "gauge", "Builds in a row during which the Pi reported under-voltage");
+        for (Worker w : store.read(tx -> tx.workers())) {
+            out.append("cattlepi_ci_pi_undervolted_builds{pi=\"").append(label(w.id())).append("\"} ")
+                    .append(streaks.getOrDefault(w.id(), 0)).append('\n');
+        }
+    }
+
+    private static void flag(StringBuilder out, Map<String, Vitals> all, String name, String help,
+                             java.util.function.Predicate<Throttled> set) {
+        header(out, name, "gauge", help);
+        all.forEach((pi, v) -> {
+            if (v.throttled() != null) {
+                out.append(name).append("{pi=\"").append(label(pi)).append("\"} ").append(set.test(v.throttled()) ? 1 : 0)
+                        .append('\n');
+            }
+        });
+    }
+
+    /** A label value as the text format wants it: backslash, quote and newline escaped. */
+    private static String label(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 
     private record AlertFigures(java.time.Instant oldestQueued, int unsettled, int draining, java.time.Instant lastSuccess) {

@@ -9,6 +9,7 @@ import io.cattlepi.ci.cattlepi.HttpCattlePiApi;
 import io.cattlepi.ci.cattlepi.WorkerConfigSetup;
 import io.cattlepi.ci.cattlepi.WorkersConfigGuard;
 import io.cattlepi.ci.fleet.Probe;
+import io.cattlepi.ci.fleet.VitalsBoard;
 import io.cattlepi.ci.fleet.WorkerReset;
 import io.cattlepi.ci.fleet.hostkey.HostKeyMode;
 import io.cattlepi.ci.fleet.hostkey.HostKeyPolicy;
@@ -43,12 +44,14 @@ public final class RackAccess implements AutoCloseable {
     private final PiBootWatch watch;
     private final CattlePiApi cattlepi;
     private final PendingRestores restores;
+    private final VitalsBoard vitals;
     private volatile Consumer<String> driftListener = why -> { };
 
     private RackAccess(SshWorkerShell shell, Probe probe, WorkerReset reset, WorkersConfigGuard guard,
-                       PiBootWatch watch, CattlePiApi cattlepi, PendingRestores restores) {
+                       PiBootWatch watch, CattlePiApi cattlepi, PendingRestores restores, VitalsBoard vitals) {
         this.cattlepi = cattlepi;
         this.restores = restores;
+        this.vitals = vitals;
         this.shell = shell;
         this.probe = probe;
         this.reset = reset;
@@ -90,10 +93,11 @@ public final class RackAccess implements AutoCloseable {
             restores.restore(w.id());
             shared.ensure(w);
         };
-        Probe probe = new Probe(shell, s.callTimeout());
+        VitalsBoard vitals = new VitalsBoard();
+        Probe probe = new Probe(shell, s.callTimeout(), vitals, store.clock());
         self[0] = new RackAccess(shell, probe, new WorkerReset(shell, bootConfig, s.callTimeout()), guard,
                 new PiBootWatch(probe, s.sshUser(), s.sshIdentity(), policy, CONNECT_TIMEOUT, s.callTimeout()),
-                cattlepi, restores);
+                cattlepi, restores, vitals);
         return self[0];
     }
 
@@ -137,6 +141,11 @@ public final class RackAccess implements AutoCloseable {
     /** How a running build looks at its Pi from outside: alive, on stock, its boot and host key. */
     public PiWatch watch() {
         return watch;
+    }
+
+    /** Each Pi's latest health reading (probes, and running builds' looks at their Pi). */
+    public VitalsBoard vitals() {
+        return vitals;
     }
 
     public WorkerReset reset() {

@@ -34,12 +34,15 @@ final class ApiRoutes {
     void register(RoutesConfig routes) {
         routes.get("/api/workers", ctx -> ctx.json(store.read(tx -> {
             Map<String, String> draining = DrainMarks.all(tx);
-            return tx.workers().stream().map(w -> worker(w, draining.get(w.id()))).toList();
+            Map<String, Integer> undervolted = io.cattlepi.ci.fleet.UndervoltStreaks.all(tx);
+            return tx.workers().stream().map(w -> worker(w, draining.get(w.id()), undervolted.getOrDefault(w.id(), 0)))
+                    .toList();
         })));
         routes.get("/api/workers/{id}", ctx -> {
             String id = ctx.pathParam("id");
             Worker w = store.read(tx -> tx.worker(id)).orElseThrow(() -> new NotFoundResponse("no Pi named " + id));
-            Map<String, Object> body = worker(w, store.read(tx -> DrainMarks.of(tx, id)).orElse(null));
+            Map<String, Object> body = worker(w, store.read(tx -> DrainMarks.of(tx, id)).orElse(null),
+                    store.read(tx -> io.cattlepi.ci.fleet.UndervoltStreaks.of(tx, id)));
             body.put("history", store.read(tx -> tx.events(Event.WORKER, id, 50)).stream().map(ApiRoutes::event).toList());
             ctx.json(body);
         });
@@ -131,8 +134,15 @@ final class ApiRoutes {
         return worker(w, null);
     }
 
-    /** @param draining the reason of a drain that waits for the Pi's build to end, or null */
     private Map<String, Object> worker(Worker w, String draining) {
+        return worker(w, draining, store.read(tx -> io.cattlepi.ci.fleet.UndervoltStreaks.of(tx, w.id())));
+    }
+
+    /**
+     * @param draining          the reason of a drain that waits for the Pi's build to end, or null
+     * @param undervoltedBuilds builds in a row during which the Pi reported under-voltage
+     */
+    private Map<String, Object> worker(Worker w, String draining, int undervoltedBuilds) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", w.id());
         m.put("labels", new java.util.TreeSet<>(ops.labelsOf(w.id())));
@@ -150,6 +160,20 @@ final class ApiRoutes {
         m.put("consecutiveFailures", w.health().consecutiveFailures());
         m.put("lastTimeToReadyMs", w.health().lastTimeToReadyMillis());
         m.put("powerControlled", ops.powerControlled(w.id()));
+        m.put("vitals", ops.vitalsOf(w.id()).map(ApiRoutes::vitals).orElse(null));
+        m.put("undervoltedBuilds", undervoltedBuilds);
+        return m;
+    }
+
+    /** A Pi's last health reading; what it did not say is null. */
+    private static Map<String, Object> vitals(io.cattlepi.ci.worker.Vitals v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        io.cattlepi.ci.worker.Throttled t = v.throttled();
+        m.put("celsius", v.celsius());
+        m.put("throttled", t == null ? null : t.hex());
+        m.put("now", t == null ? null : io.cattlepi.ci.worker.Throttled.conditions(t.now()));
+        m.put("sinceBoot", t == null ? null : io.cattlepi.ci.worker.Throttled.conditions(t.occurred()));
+        m.put("readAt", v.readAt().toString());
         return m;
     }
 

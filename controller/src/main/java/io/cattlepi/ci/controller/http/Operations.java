@@ -51,6 +51,11 @@ public interface Operations {
         return java.util.Set.of();
     }
 
+    /** The Pi's latest health reading (temperature, throttling flags), if it has been read. */
+    default Optional<io.cattlepi.ci.worker.Vitals> vitalsOf(String workerId) {
+        return Optional.empty();
+    }
+
     /** Configuration choices every page must warn about (e.g. host keys not checked). */
     default java.util.List<String> warnings() {
         return java.util.List.of();

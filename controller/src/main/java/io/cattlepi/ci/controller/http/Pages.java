@@ -9,8 +9,11 @@ import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.build.run.ResultFile;
 import io.cattlepi.ci.fleet.DrainMarks;
+import io.cattlepi.ci.fleet.UndervoltStreaks;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.worker.Throttled;
+import io.cattlepi.ci.worker.Vitals;
 import io.cattlepi.ci.worker.Worker;
 import io.cattlepi.ci.worker.WorkerState;
 import io.javalin.config.RoutesConfig;
@@ -44,6 +47,7 @@ final class Pages {
     private String rack() {
         List<Worker> workers = store.read(tx -> tx.workers());
         java.util.Map<String, String> draining = store.read(DrainMarks::all);
+        java.util.Map<String, Integer> undervolted = store.read(UndervoltStreaks::all);
         StringBuilder rows = new StringBuilder();
         for (Worker w : workers) {
             List<Event> history = store.read(tx -> tx.events(Event.WORKER, w.id(), 5));
@@ -57,7 +61,8 @@ final class Pages {
             rows.append("<tr data-worker=\"").append(esc(w.id())).append("\"><td><b>").append(esc(w.id())).append("</b><div class=muted>")
                     .append(esc(w.host())).append(':').append(w.port()).append("</div>")
                     .append(ops.labelsOf(w.id()).isEmpty() ? "" : "<div class=muted>" + esc(String.join(" ",
-                            new java.util.TreeSet<>(ops.labelsOf(w.id())))) + "</div>").append("</td>")
+                            new java.util.TreeSet<>(ops.labelsOf(w.id())))) + "</div>")
+                    .append(vitals(ops.vitalsOf(w.id()), undervolted.getOrDefault(w.id(), 0))).append("</td>")
                     .append("<td><span class=\"state ").append(esc(w.state().wireName())).append("\" data-state=\"")
                     .append(esc(w.state().wireName())).append("\">").append(esc(w.state().wireName())).append("</span>")
                     .append(draining.containsKey(w.id()) ? " <span class=\"state maintenance\" data-draining>draining</span>"
@@ -98,6 +103,40 @@ final class Pages {
                 </script>
                 """.formatted(rows);
         return page("Rack", body);
+    }
+
+    /**
+     * A Pi's health at its last reading, beside its name (shown on phones too): the temperature,
+     * what its firmware flags now (red) and only since boot (yellow), and an undervoltage streak.
+     */
+    private static String vitals(Optional<Vitals> reading, int undervoltedBuilds) {
+        if (reading.isEmpty() && undervoltedBuilds == 0) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder("<div class=muted data-vitals");
+        if (reading.isPresent() && reading.get().throttled() != null) {
+            out.append(" title=\"vcgencmd get_throttled ").append(esc(reading.get().throttled().hex())).append(" at ")
+                    .append(esc(reading.get().readAt())).append('"');
+        }
+        out.append('>');
+        if (reading.isPresent()) {
+            Vitals v = reading.get();
+            out.append(v.celsius() == null ? "temperature unknown" : "<span data-celsius>" + esc(v.celsius()) + " °C</span>");
+            if (v.throttled() != null) {
+                Throttled t = v.throttled();
+                for (String c : Throttled.conditions(t.now())) {
+                    out.append(" <span class=\"state failure\" data-flag=now>").append(esc(c)).append(" now</span>");
+                }
+                for (String c : Throttled.conditions(t.occurred() & ~t.now())) {
+                    out.append(" <span class=\"state waiting\" data-flag=since-boot>").append(esc(c)).append(" since boot</span>");
+                }
+            }
+        }
+        if (undervoltedBuilds > 0) {
+            out.append("<div>undervolted in ").append(undervoltedBuilds).append(undervoltedBuilds == 1 ? " build" : " builds")
+                    .append(" in a row</div>");
+        }
+        return out.append("</div>").toString();
     }
 
     /** The workers' config drifting is a security event: it stays on the rack page for a day. */

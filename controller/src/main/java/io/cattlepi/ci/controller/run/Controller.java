@@ -130,7 +130,7 @@ public final class Controller implements AutoCloseable {
                 new BranchHead(c.rack().callTimeout()), engine::wake);
         autobuild.start(timer);
 
-        MetricsReport metrics = new MetricsReport(store, engine.metrics(), outside.queue()::reachable);
+        MetricsReport metrics = new MetricsReport(store, engine.metrics(), outside.queue()::reachable, access.vitals());
         Secret webhookSecret = c.intake().webhookSecret();
         StoreAudit audit = new StoreAudit(store);
         // Rejected requests are counted per minute: written once a minute, and what is left at shutdown.

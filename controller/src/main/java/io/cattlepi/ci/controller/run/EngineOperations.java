@@ -44,6 +44,11 @@ final class EngineOperations implements Operations {
     }
 
     @Override
+    public Optional<io.cattlepi.ci.worker.Vitals> vitalsOf(String workerId) {
+        return rack.vitals().latest(workerId);
+    }
+
+    @Override
     public boolean approveWorkersConfig() throws Exception {
         return rack.approveWorkersConfig();
     }

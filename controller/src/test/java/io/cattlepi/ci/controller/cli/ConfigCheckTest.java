@@ -136,6 +136,19 @@ class ConfigCheckTest {
     }
 
     @Test
+    void undervoltStreakDefaultsToThreeZeroTurnsItOffAndANegativeIsNamed() throws Exception {
+        assertTrue(check(EXAMPLE).out().contains("pi health:         vcgencmd get_throttled and the SoC temperature at"
+                + " every probe; to maintenance when undervolted in 3 builds in a row"), check(EXAMPLE).out());
+        Run off = variant(bc -> bc.put("undervolt_builds_to_maintenance", 0));
+        assertEquals(0, off.code(), off.err());
+        assertTrue(off.out().contains("undervolted Pis stay in service (undervolt_builds_to_maintenance 0)"), off.out());
+        Run bad = variant(bc -> bc.put("undervolt_builds_to_maintenance", -1));
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("$.config.buildcontrol.undervolt_builds_to_maintenance: expected 0 (off) or a"
+                + " positive integer, got -1"), bad.err());
+    }
+
+    @Test
     void powerCommandsAreListsWithKnownPlaceholdersOnly() throws Exception {
         Run r = variant(bc -> {
             ObjectNode power = bc.putObject("power");

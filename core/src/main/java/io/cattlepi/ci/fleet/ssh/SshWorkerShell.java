@@ -145,8 +145,13 @@ public final class SshWorkerShell implements WorkerShell, AutoCloseable {
 
         @Override
         public CommandResult exec(String command, Duration timeout) throws ShellException {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            return exec(command, timeout, Integer.MAX_VALUE);
+        }
+
+        @Override
+        public CommandResult exec(String command, Duration timeout, int maxBytes) throws ShellException {
+            ByteArrayOutputStream out = new Capped(maxBytes);
+            ByteArrayOutputStream err = new Capped(maxBytes);
             try (ChannelExec channel = session.createExecChannel(command)) {
                 channel.setOut(out);
                 channel.setErr(err);
@@ -172,6 +177,27 @@ public final class SshWorkerShell implements WorkerShell, AutoCloseable {
         @Override
         public void close() {
             session.close(true);
+        }
+    }
+
+    /** Keeps the first {@code max} bytes and drops the rest, so the channel still drains. */
+    private static final class Capped extends ByteArrayOutputStream {
+        private final int max;
+
+        Capped(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            super.write(b, off, Math.max(0, Math.min(len, max - count)));
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (count < max) {
+                super.write(b);
+            }
         }
     }
 }

@@ -44,7 +44,7 @@ public class PiMachine extends AbstractDescribableImpl<PiMachine> {
     /** @throws IllegalArgumentException naming the Pi and the bad field */
     RackMember member() {
         try {
-            return RackMember.of(name, host, port, mac);
+            return RackMember.of(name, host, port, mac, labelList());
         } catch (RackMember.InvalidMember e) {
             throw new IllegalArgumentException("Pi " + (name == null ? "(no name)" : name) + ": " + e.field() + " "
                     + e.getMessage());
@@ -54,6 +54,16 @@ public class PiMachine extends AbstractDescribableImpl<PiMachine> {
     /** The cloud's labels plus this Pi's own. */
     Set<LabelAtom> labelAtoms(String cloudLabels) {
         return LabelAtom.parse(Util.fixNull(cloudLabels) + " " + Util.fixNull(labels));
+    }
+
+    /**
+     * This Pi's own labels as the rack knows them ({@code RackMember.labels}, the field the
+     * standalone controller's {@code build_machines[].labels} fills): one per word, each checked
+     * by the same rule.
+     */
+    java.util.List<String> labelList() {
+        String l = Util.fixEmptyAndTrim(labels);
+        return l == null ? java.util.List.of() : java.util.List.of(l.split("\\s+"));
     }
 
     public String getName() {

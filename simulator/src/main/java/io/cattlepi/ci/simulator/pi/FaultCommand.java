@@ -10,12 +10,14 @@ import java.util.List;
  * per line: {@code power-loss PI SECONDS}, {@code hang PI}, {@code unhang PI}, {@code boot-loop PI on|off},
  * {@code change-host-key PI}, {@code refuse-auth PI on|off}, {@code slow-link PI MILLIS},
  * {@code late-report PI MILLIS} (usercode runs that long after SSH is up), {@code reboot PI},
- * {@code api-down on|off}.
+ * {@code api-down on|off}, {@code undervolt PI on|off}, {@code throttle PI on|off} (what
+ * {@code vcgencmd get_throttled} flags; "has occurred" stays until the next boot),
+ * {@code temperature PI CELSIUS}.
  */
 public final class FaultCommand {
     public static final String USAGE = "power-loss PI SECONDS | hang PI | unhang PI | boot-loop PI on|off"
             + " | change-host-key PI | refuse-auth PI on|off | slow-link PI MILLIS | late-report PI MILLIS | reboot PI"
-            + " | api-down on|off";
+            + " | api-down on|off | undervolt PI on|off | throttle PI on|off | temperature PI CELSIUS";
 
     private final PiRack rack;
     private final CattlePiApiServer api;
@@ -44,6 +46,9 @@ public final class FaultCommand {
             case "slow-link" -> pi.slowLink(Duration.ofMillis(number(w, 2)));
             case "late-report" -> pi.lateUsercode(Duration.ofMillis(number(w, 2)));
             case "reboot" -> pi.reboot();
+            case "undervolt" -> pi.undervolt(onOff(w, 2));
+            case "throttle" -> pi.throttle(onOff(w, 2));
+            case "temperature" -> pi.temperature(celsius(w, 2));
             default -> throw new IllegalArgumentException("unknown fault \"" + verb + "\"; expected " + USAGE);
         }
         return verb + " " + pi.name() + (w.size() > 2 ? " " + w.get(2) : "");
@@ -66,6 +71,18 @@ public final class FaultCommand {
             throw new IllegalArgumentException(w.get(0) + ": expected on or off, got \"" + v + "\"");
         }
         return v.equals("on");
+    }
+
+    /** What a Pi's SoC may report: -40 to 125 °C, one decimal. */
+    private static double celsius(List<String> w, int i) {
+        String v = w.size() > i ? w.get(i) : "";
+        if (v.matches("-?[0-9]{1,3}(\\.[0-9])?")) {
+            double c = Double.parseDouble(v);
+            if (c >= -40 && c <= 125) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException(w.get(0) + ": expected degrees Celsius from -40 to 125, got \"" + v + "\"");
     }
 
     private static long number(List<String> w, int i) {

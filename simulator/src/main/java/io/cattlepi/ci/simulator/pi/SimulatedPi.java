@@ -93,6 +93,10 @@ public final class SimulatedPi implements AutoCloseable {
     private volatile Duration slowLink = Duration.ZERO;
     private volatile Duration lateUsercode = Duration.ZERO;
     private volatile ServerSocket hangSocket;
+    /** What the firmware flags now (get_throttled bits 0-3) and since boot (bits 16-19, kept here as 0-3). */
+    private int throttledNow;
+    private int throttledSinceBoot;
+    private double celsius = 47.2;
 
     SimulatedPi(String name, String mac, PiEndpoint endpoint, Path dir, String apiUrl, String apiKey, PiTimings timings,
                 ScheduledExecutorService timer) throws IOException {
@@ -105,6 +109,7 @@ public final class SimulatedPi implements AutoCloseable {
         this.timer = timer;
         this.files = PiRoot.create(dir, name);
         this.images = new BootImages(files, http, apiKey);
+        writeFirmware();
         this.hostKey = newHostKey();
         this.ssh = (PiSshServer) ServerBuilder.builder().factory(PiSshServer::new).build();
         ssh.useSshdChannelEnding();
@@ -278,6 +283,43 @@ public final class SimulatedPi implements AutoCloseable {
         slowLink = perCommand;
     }
 
+    /** A weak power supply: the firmware flags under-voltage now, and as having occurred until the next boot. */
+    public void undervolt(boolean on) throws IOException {
+        firmware(0x1, on);
+    }
+
+    /** The firmware throttles the ARM (heat, or a supply too weak): flagged now, and as occurred until the next boot. */
+    public void throttle(boolean on) throws IOException {
+        firmware(0x4, on);
+    }
+
+    /** The SoC temperature {@code vcgencmd measure_temp} and the thermal zone report. */
+    public synchronized void temperature(double degrees) throws IOException {
+        celsius = degrees;
+        writeFirmware();
+    }
+
+    /** What {@code vcgencmd get_throttled} says now, e.g. {@code 0x50005}. */
+    public synchronized int throttled() {
+        return throttledSinceBoot << 16 | throttledNow;
+    }
+
+    private synchronized void firmware(int bit, boolean on) throws IOException {
+        throttledNow = on ? throttledNow | bit : throttledNow & ~bit;
+        throttledSinceBoot |= throttledNow;
+        writeFirmware();
+    }
+
+    /** A new boot forgets what happened before it; a condition that lasts is flagged again at once. */
+    private synchronized void bootFirmware() throws IOException {
+        throttledSinceBoot = throttledNow;
+        writeFirmware();
+    }
+
+    private synchronized void writeFirmware() throws IOException {
+        files.writeFirmware(throttled(), celsius);
+    }
+
     // ---- the boot protocol
 
     private void scheduleBoot(Duration after) {
@@ -344,6 +386,7 @@ public final class SimulatedPi implements AutoCloseable {
             files.write("/boot/cmdline.txt", cmdline + "\n", "rwxr-xr-x", 0);
             files.write("/home/pi/.ssh/authorized_keys", authorizedLines(config), "rw-------", PiRoot.PI_UID);
             files.writeKernel(cmdline, UUID.randomUUID().toString());
+            bootFirmware();
             files.clearTmp();
             booted = PiKernel.boot(files, name, this::request, Duration.ofSeconds(30));
             kernel = booted;

@@ -45,7 +45,7 @@ class AnsibleOnSimulatedPiTest {
                     [ssh_connection]
                     ssh_args = -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=/dev/null
                     control_path_dir = %s
-                    """.formatted(rack.privateKeyFile(), Files.createTempDirectory("ansible-cp")));
+                    """.formatted(rack.privateKeyFile(), Files.createDirectories(dir.resolve("cp"))));
             Path role = dir.resolve("roles/reboot_and_wait/tasks");
             Files.createDirectories(role);
             Files.writeString(role.resolve("main.yml"), """

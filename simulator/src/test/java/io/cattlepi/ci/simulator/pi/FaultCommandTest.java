@@ -52,6 +52,12 @@ class FaultCommandTest {
                 assertThrows(IllegalArgumentException.class, () -> faults.apply("boot-loop pi-1 maybe")).getMessage());
         assertEquals("power-loss: expected a non-negative number, got \"soon\"",
                 assertThrows(IllegalArgumentException.class, () -> faults.apply("power-loss pi-1 soon")).getMessage());
+        assertEquals("temperature: expected degrees Celsius from -40 to 125, got \"hot\"",
+                assertThrows(IllegalArgumentException.class, () -> faults.apply("temperature pi-1 hot")).getMessage());
+        assertEquals("temperature: expected degrees Celsius from -40 to 125, got \"900\"",
+                assertThrows(IllegalArgumentException.class, () -> faults.apply("temperature pi-1 900")).getMessage());
+        assertEquals("undervolt: expected on or off, got \"\"",
+                assertThrows(IllegalArgumentException.class, () -> faults.apply("undervolt pi-1")).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> faults.apply("explode pi-1")).getMessage()
                 .startsWith("unknown fault \"explode\""));
     }

@@ -101,6 +101,8 @@ public final class PiKernel implements AutoCloseable {
         }
         a.addAll(List.of("--dev", "/dev", "--tmpfs", "/run",
                 "--bind", root.control().toString(), "/run/cattlepi-sim/control",
+                "--ro-bind", root.firmware().toString(), "/run/cattlepi-firmware",
+                "--ro-bind", root.firmware().resolve("thermal_zone0").toString(), "/sys/class/thermal/thermal_zone0",
                 "--chdir", "/", "--", "/bin/sh", "-c", PiRoot.resource("init")));
         return a;
     }

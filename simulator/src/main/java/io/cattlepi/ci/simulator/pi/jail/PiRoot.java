@@ -18,8 +18,9 @@ import java.util.stream.Stream;
  * A simulated Pi's own file system, kept on the host in the Pi's folder: {@code root/} is what the
  * Pi sees as {@code /} (its {@code /etc}, {@code /boot}, {@code /home/pi}, {@code /tmp},
  * {@code /var}, {@code /usr/local}, {@code /root}), {@code kernel/} holds what the Pi's kernel
- * shows ({@code /proc/cmdline} and {@code boot_id} for the current boot), {@code control} is the
- * pipe through which the Pi asks the simulator to reboot it.
+ * shows ({@code /proc/cmdline} and {@code boot_id} for the current boot) and {@code kernel/firmware/}
+ * what its firmware says (throttling flags, temperature), {@code control} is the pipe through which
+ * the Pi asks the simulator to reboot it.
  *
  * <p>Files belong to the Pi's own ids, mapped to an unprivileged range on the host: the Pi's root
  * is host uid {@link #uidBase()}, its {@code pi} is {@code uidBase + 1000}. The host's
@@ -77,6 +78,28 @@ public final class PiRoot {
 
     public Path kernel() {
         return dir.resolve("kernel");
+    }
+
+    /** What the Pi's firmware reports ({@code vcgencmd}, the thermal zone): shown read-only in the Pi. */
+    public Path firmware() {
+        return kernel().resolve("firmware");
+    }
+
+    /**
+     * What the firmware says now: the {@code vcgencmd get_throttled} value and the SoC temperature.
+     * Each file is replaced whole: a command in the Pi reads the old value or the new one.
+     */
+    public void writeFirmware(int throttled, double celsius) throws IOException {
+        replace(firmware().resolve("get_throttled"), "throttled=0x" + Integer.toHexString(throttled) + "\n");
+        replace(firmware().resolve("measure_temp"), String.format(java.util.Locale.ROOT, "temp=%.1f'C%n", celsius));
+        replace(firmware().resolve("thermal_zone0").resolve("temp"), Math.round(celsius * 1000) + "\n");
+    }
+
+    private static void replace(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".new");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     public Path control() {
@@ -191,7 +214,7 @@ public final class PiRoot {
         Path root = root();
         for (String d : List.of("etc/cattlepi", "boot", "home/pi/.ssh", "tmp", "var/tmp", "var/log", "var/lib/apt/lists/partial",
                 "var/cache/apt/archives/partial", "var/lib/dpkg", "usr/local/bin", "usr/local/sbin", "usr/local/lib",
-                "usr/local/share", "root", "proc", "dev", "run", "opt", "srv", "mnt", "media", "sys")) {
+                "usr/local/share", "root", "proc", "dev", "run", "opt", "srv", "mnt", "media", "sys/class/thermal/thermal_zone0")) {
             Files.createDirectories(root.resolve(d));
         }
         // Debian's merged /usr: the host's /usr appears read-only at /usr.
@@ -201,6 +224,10 @@ public final class PiRoot {
             }
         }
         Files.createDirectories(kernel());
+        Files.createDirectories(firmware().resolve("thermal_zone0"));
+        for (Path d : List.of(kernel(), firmware(), firmware().resolve("thermal_zone0"))) {
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         copyFromHost();
         write("/etc/passwd", """
                 root:x:0:0:root:/root:/bin/bash
@@ -256,6 +283,12 @@ public final class PiRoot {
         if (!Files.isRegularFile(Path.of("/usr/bin/sudo"))) {
             write("/usr/local/bin/sudo", resource("sudo"), "rwxr-xr-x", 0);
         }
+        // A stock Pi has /usr/bin/vcgencmd; the host's /usr is read-only in the Pi, so it goes where
+        // the host has none, and over the host's own on a Pi host.
+        write("/usr/local/lib/cattlepi-sim/vcgencmd", resource("vcgencmd"), "rwxr-xr-x", 0);
+        if (!Files.isRegularFile(Path.of("/usr/bin/vcgencmd"))) {
+            write("/usr/local/bin/vcgencmd", resource("vcgencmd"), "rwxr-xr-x", 0);
+        }
         for (String power : List.of("reboot", "shutdown", "poweroff", "halt", "systemctl")) {
             if (!Files.exists(Path.of("/usr/sbin/" + power), LinkOption.NOFOLLOW_LINKS)
                     && !Files.exists(Path.of("/usr/bin/" + power), LinkOption.NOFOLLOW_LINKS)) {
@@ -287,6 +320,9 @@ public final class PiRoot {
         }
         if (Files.isRegularFile(Path.of("/usr/bin/sudo"), LinkOption.NOFOLLOW_LINKS)) {
             args.addAll(List.of("--ro-bind", hostPath("/usr/local/lib/cattlepi-sim/sudo").toString(), "/usr/bin/sudo"));
+        }
+        if (Files.isRegularFile(Path.of("/usr/bin/vcgencmd"), LinkOption.NOFOLLOW_LINKS)) {
+            args.addAll(List.of("--ro-bind", hostPath("/usr/local/lib/cattlepi-sim/vcgencmd").toString(), "/usr/bin/vcgencmd"));
         }
         return args;
     }
