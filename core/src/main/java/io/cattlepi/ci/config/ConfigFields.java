@@ -105,6 +105,20 @@ final class ConfigFields {
         return v.asInt();
     }
 
+    /** A count or a number of days where 0 means "no limit" (keep forever). */
+    int zeroOrPositiveInt(String name, int fallback, String zeroMeans) {
+        JsonNode v = raw(name);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0) {
+            problem(at(name), "expected 0 (" + zeroMeans + ") or a positive integer, got "
+                    + Printable.clipped(v.toString(), 60));
+            return fallback;
+        }
+        return v.asInt();
+    }
+
     Duration seconds(String name, int fallbackSeconds) {
         return Duration.ofSeconds(positiveInt(name, fallbackSeconds));
     }
