@@ -35,15 +35,22 @@ public final class S3BuildFolders implements BuildFolders, AutoCloseable {
     private final S3Client s3;
     private final String bucket;
     private final String keyPrefix;
+    private final int page;
 
-    S3BuildFolders(S3Client s3, String bucket, String keyPrefix) {
+    private S3BuildFolders(S3Client s3, String bucket, String keyPrefix, int page) {
         this.s3 = s3;
         this.bucket = bucket;
         this.keyPrefix = keyPrefix;
+        this.page = page;
     }
 
     /** Folders in the bucket of {@code settings}, with their own SDK client (closed by {@link #close()}). */
     public static S3BuildFolders open(S3Settings settings) {
+        return open(settings, PAGE);
+    }
+
+    /** @param page keys listed and deleted per call (tests use fewer than S3's 1000 to see several pages) */
+    static S3BuildFolders open(S3Settings settings, int page) {
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
@@ -59,7 +66,7 @@ public final class S3BuildFolders implements BuildFolders, AutoCloseable {
         if (settings.endpointOverride() != null) {
             builder.endpointOverride(settings.endpointOverride()).forcePathStyle(true);
         }
-        return new S3BuildFolders(builder.build(), settings.bucket(), settings.keyPrefix());
+        return new S3BuildFolders(builder.build(), settings.bucket(), settings.keyPrefix(), page);
     }
 
     @Override
@@ -71,8 +78,8 @@ public final class S3BuildFolders implements BuildFolders, AutoCloseable {
         String folder = (keyPrefix.isEmpty() ? "" : keyPrefix + "/") + buildId + "/";
         long deleted = 0;
         try {
-            for (int page = 0; page < MAX_PAGES; page++) {
-                ListObjectsV2Response listed = s3.listObjectsV2(b -> b.bucket(bucket).prefix(folder).maxKeys(PAGE));
+            for (int pages = 0; pages < MAX_PAGES; pages++) {
+                ListObjectsV2Response listed = s3.listObjectsV2(b -> b.bucket(bucket).prefix(folder).maxKeys(page));
                 if (listed.contents().isEmpty()) {
                     return deleted;
                 }
