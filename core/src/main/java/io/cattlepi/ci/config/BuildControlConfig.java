@@ -12,7 +12,7 @@ import io.cattlepi.ci.report.GitHubSettings;
 import io.cattlepi.ci.report.S3Settings;
 import io.cattlepi.ci.sandbox.SandboxSettings;
 import io.cattlepi.ci.schedule.Placement;
-import io.cattlepi.ci.store.EventRetention;
+import io.cattlepi.ci.retention.RetentionSettings;
 import io.cattlepi.ci.worker.RackMember;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,13 +28,13 @@ import java.util.List;
  * @param placement   which Pi may take which build (the Pis' labels, {@code build_labels})
  * @param power       which Pis' power the controller switches, and how often it may
  * @param bootTest    the recipe's test battery on the image just built
- * @param retention   how long the store keeps its audit trail
+ * @param retention   how long the store keeps its audit trail and finished builds, and S3 their folders
  */
 public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3Settings s3, GitHubSettings github,
                                  IntakeSettings intake, RackSettings rack, RecipeSettings recipe,
                                  SandboxSettings sandbox, EngineSettings engine, AutobuildSettings autobuild, ServerSettings server,
                                  Path storePath, Placement placement, PowerSettings power,
-                                 BootTestSettings bootTest, EventRetention retention) {
+                                 BootTestSettings bootTest, RetentionSettings retention) {
 
     /** What {@code config check} prints: every setting, secrets masked. */
     public List<String> summary() {
@@ -81,7 +81,7 @@ public record BuildControlConfig(SqsSettings queue, SqsSettings deadLetters, S3S
         out.add("http:              " + server.host() + ":" + server.port());
         out.add("store:             " + storePath);
         out.add("workspaces:        " + engine.workspaces());
-        out.add("events kept:       " + retention.maxAge().toDays() + " days, at most " + retention.maxEvents());
+        out.add("retention:         " + retention.describe());
         return out;
     }
 

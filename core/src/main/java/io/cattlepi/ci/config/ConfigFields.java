@@ -105,14 +105,15 @@ final class ConfigFields {
         return v.asInt();
     }
 
-    /** A count where 0 means "off". */
-    int nonNegativeInt(String name, int fallback) {
+    /** A count or a number of days where 0 means {@code zeroMeans} ("off", "keep forever"). */
+    int zeroOrPositiveInt(String name, int fallback, String zeroMeans) {
         JsonNode v = raw(name);
         if (v == null) {
             return fallback;
         }
         if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0) {
-            problem(at(name), "expected 0 (off) or a positive integer, got " + v);
+            problem(at(name), "expected 0 (" + zeroMeans + ") or a positive integer, got "
+                    + Printable.clipped(v.toString(), 60));
             return fallback;
         }
         return v.asInt();

@@ -20,6 +20,7 @@ import io.cattlepi.ci.power.PowerSettings;
 import io.cattlepi.ci.rack.RackSettings;
 import io.cattlepi.ci.report.GitHubSettings;
 import io.cattlepi.ci.report.S3Settings;
+import io.cattlepi.ci.retention.RetentionSettings;
 import io.cattlepi.ci.sandbox.SandboxKind;
 import io.cattlepi.ci.sandbox.SandboxSettings;
 import io.cattlepi.ci.schedule.Placement;
@@ -115,7 +116,7 @@ public final class ConfigLoader {
         Placement placement = placement(f, rack == null ? List.of() : rack.members());
         PowerSettings power = PowerConfig.read(f, rack == null ? List.of() : rack.members());
         BootTestSettings bootTest = bootTest(f, server, workspaces);
-        EventRetention retention = retention(f);
+        RetentionSettings retention = retention(f);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -305,8 +306,8 @@ public final class ConfigLoader {
         FleetSettings fleet = FleetSettings.DEFAULTS
                 .withIdleProbeInterval(f.seconds("monitor_interval_s", (int) FleetSettings.DEFAULTS.idleProbeInterval().toSeconds()))
                 .withFailedResetStreak(f.positiveInt("failed_reset_streak", FleetSettings.DEFAULTS.failedResetStreak()))
-                .withUndervoltStreak(f.nonNegativeInt("undervolt_builds_to_maintenance",
-                        FleetSettings.DEFAULTS.undervoltStreak()));
+                .withUndervoltStreak(f.zeroOrPositiveInt("undervolt_builds_to_maintenance",
+                        FleetSettings.DEFAULTS.undervoltStreak(), "off"));
         String device = f.text("workers_config_device", false, RackSettings.DEFAULT_WORKERS_DEVICE);
         if (!DEVICE.matcher(device).matches()) {
             f.problem(f.at("workers_config_device"), "not a CattlePi device id: " + ConfigFields.shown(device));
@@ -662,10 +663,14 @@ public final class ConfigLoader {
         }
     }
 
-    private static EventRetention retention(ConfigFields f) {
+    private static RetentionSettings retention(ConfigFields f) {
         int days = f.positiveInt("event_retention_days", (int) EventRetention.DEFAULT_MAX_AGE.toDays());
         int events = f.positiveInt("event_retention_max", EventRetention.DEFAULT_MAX_EVENTS);
-        return new EventRetention(Duration.ofDays(days), events);
+        int logDays = f.zeroOrPositiveInt("log_retention_days", RetentionSettings.DEFAULT_LOG_DAYS, "keep forever");
+        int buildDays = f.zeroOrPositiveInt("build_retention_days", RetentionSettings.DEFAULT_BUILD_DAYS, "no age limit");
+        int builds = f.zeroOrPositiveInt("build_retention_max", RetentionSettings.DEFAULT_BUILD_MAX, "no count limit");
+        return new RetentionSettings(new EventRetention(Duration.ofDays(days), events), RetentionSettings.days(logDays),
+                RetentionSettings.days(buildDays), builds);
     }
 
     private static ServerSettings server(ConfigFields f) {

@@ -4,6 +4,8 @@ import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.fleet.UndervoltStreaks;
 import io.cattlepi.ci.fleet.VitalsBoard;
+import io.cattlepi.ci.retention.Retention;
+import io.cattlepi.ci.retention.RetentionCounters;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.worker.Throttled;
 import io.cattlepi.ci.worker.Vitals;
@@ -20,6 +22,7 @@ public final class MetricsReport {
     private final EngineMetrics engine;
     private final java.util.function.BooleanSupplier queueReachable;
     private final VitalsBoard vitals;
+    private final RetentionCounters retention;
 
     public MetricsReport(Store store, EngineMetrics engine) {
         this(store, engine, () -> true);
@@ -27,16 +30,20 @@ public final class MetricsReport {
 
     /** @param queueReachable whether the last receive from SQS worked */
     public MetricsReport(Store store, EngineMetrics engine, java.util.function.BooleanSupplier queueReachable) {
-        this(store, engine, queueReachable, new VitalsBoard());
+        this(store, engine, queueReachable, new VitalsBoard(), new RetentionCounters());
     }
 
-    /** @param vitals the Pis' latest health readings (per-Pi gauges) */
+    /**
+     * @param vitals    the Pis' latest health readings (per-Pi gauges)
+     * @param retention what the retention chore removed
+     */
     public MetricsReport(Store store, EngineMetrics engine, java.util.function.BooleanSupplier queueReachable,
-                         VitalsBoard vitals) {
+                         VitalsBoard vitals, RetentionCounters retention) {
         this.store = store;
         this.engine = engine;
         this.queueReachable = queueReachable;
         this.vitals = vitals;
+        this.retention = retention;
     }
 
     public String render() {
@@ -68,6 +75,9 @@ public final class MetricsReport {
                 results.merge(b.result().wireName(), 1, Integer::sum);
             }
         }
+        // Builds retention removed still count: a counter never goes down.
+        store.read(tx -> tx.keptStartingWith(Retention.PRUNED_RESULTS)).forEach((name, n) -> results.merge(
+                name.substring(Retention.PRUNED_RESULTS.length()), Integer.parseInt(n), Integer::sum));
         header(out, "cattlepi_ci_builds_total", "counter", "Finished builds by result");
         results.forEach((r, n) -> out.append("cattlepi_ci_builds_total{result=\"").append(r).append("\"} ").append(n).append('\n'));
         header(out, "cattlepi_ci_queue_depth", "gauge", "Builds waiting for a Pi");
@@ -76,6 +86,7 @@ public final class MetricsReport {
         out.append("cattlepi_ci_builds_running ").append(running).append('\n');
         alerting(out);
         piHealth(out);
+        retention(out);
         engine.dispatchLatency().render("cattlepi_ci_dispatch_latency_seconds",
                 "From a build being stored to its work starting on a leased Pi", out);
         engine.buildDuration().render("cattlepi_ci_build_duration_seconds", "Build run time", out);
@@ -150,6 +161,26 @@ public final class MetricsReport {
     /** A label value as the text format wants it: backslash, quote and newline escaped. */
     private static String label(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
+    private void retention(StringBuilder out) {
+        counter(out, "cattlepi_ci_retention_s3_folders_deleted_total", "Finished builds' S3 folders deleted by retention",
+                retention.foldersDeleted());
+        counter(out, "cattlepi_ci_retention_s3_objects_deleted_total", "Objects in those folders", retention.objectsDeleted());
+        counter(out, "cattlepi_ci_retention_builds_pruned_total", "Finished builds removed from the store by retention",
+                retention.buildsPruned());
+        counter(out, "cattlepi_ci_retention_events_pruned_total", "Audit events removed by retention (with their builds, or by age and count)",
+                retention.eventsPruned());
+        counter(out, "cattlepi_ci_retention_failures_total", "Retention steps that failed (S3 or store); retried at the next run",
+                retention.failures());
+        header(out, "cattlepi_ci_retention_last_run_timestamp_seconds", "gauge", "When retention last ran (0: not yet)");
+        out.append("cattlepi_ci_retention_last_run_timestamp_seconds ")
+                .append(retention.lastRun() == null ? 0 : retention.lastRun().getEpochSecond()).append('\n');
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        header(out, name, "counter", help);
+        out.append(name).append(' ').append(value).append('\n');
     }
 
     private record AlertFigures(java.time.Instant oldestQueued, int unsettled, int draining, java.time.Instant lastSuccess) {

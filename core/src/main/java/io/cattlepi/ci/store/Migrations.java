@@ -131,6 +131,17 @@ final class Migrations {
             // 5: events are pruned by age (EventRetention)
             new Step("""
             CREATE INDEX events_by_time ON events(at);
+            """, true),
+            // 6: retention: which finished builds' S3 folders are deleted (so it is not redone, and the
+            // build page says so); finished builds are pruned by the time they finished (an older
+            // release ignores both)
+            new Step("""
+            CREATE TABLE deleted_folders (
+              build_id TEXT PRIMARY KEY,
+              at INTEGER NOT NULL,
+              objects INTEGER NOT NULL
+            );
+            CREATE INDEX builds_by_finish ON builds(state, finished_at);
             """, true));
 
     private final List<Step> steps;

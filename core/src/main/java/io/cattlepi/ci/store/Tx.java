@@ -220,6 +220,83 @@ public final class Tx {
                 r.postedStatus(), r.imageRef(), r.startedAt().toEpochMilli(), millis(r.finishedAt()));
     }
 
+    // ---- retention
+
+    /**
+     * Finished builds whose S3 folder is still there and which finished before {@code before}, oldest
+     * first: the ones retention deletes next. Rejected builds never published anything.
+     */
+    public List<String> foldersDue(Instant before, int limit) {
+        return query("SELECT id FROM builds b WHERE state = 'done' AND finished_at < ?"
+                + " AND NOT EXISTS (SELECT 1 FROM deleted_folders d WHERE d.build_id = b.id)"
+                + " ORDER BY finished_at, id LIMIT ?", rs -> rs.getString(1), before.toEpochMilli(), limit);
+    }
+
+    /** Records that a build's S3 folder ({@code objects} objects) is gone, so it is not deleted again. */
+    public void folderDeleted(String buildId, long objects) {
+        update("INSERT OR REPLACE INTO deleted_folders (build_id, at, objects) VALUES (?,?,?)",
+                buildId, now().toEpochMilli(), objects);
+    }
+
+    /** When retention deleted the build's S3 folder, if it did. */
+    public Optional<Instant> folderDeletedAt(String buildId) {
+        return query("SELECT at FROM deleted_folders WHERE build_id = ?", rs -> Instant.ofEpochMilli(rs.getLong(1)),
+                buildId).stream().findFirst();
+    }
+
+    /**
+     * Finished builds that may go from the store, oldest first: those that finished before {@code before}
+     * (null: any age) or are not among the newest {@code keepNewest} finished builds (0: no count limit);
+     * at least one of the two must be given. Only builds with nothing owed: their SQS message deleted
+     * (a redelivery must still find its build, or it would be built again), their final status posted,
+     * no Pi holding them and, when {@code folderFirst}, their S3 folder deleted (else nothing would
+     * find that folder again). A boot test must have ended with its status posted, its device's config
+     * put back and its images taken down.
+     */
+    public List<Build> prunableBuilds(Instant before, int keepNewest, boolean folderFirst, int limit) {
+        String finished = "coalesce(finished_at, created_at)";
+        List<String> why = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        if (before != null) {
+            why.add(finished + " < ?");
+            args.add(before.toEpochMilli());
+        }
+        if (keepNewest > 0) {
+            why.add("id NOT IN (SELECT id FROM builds WHERE state IN ('done', 'rejected') ORDER BY " + finished
+                    + " DESC, id DESC LIMIT ?)");
+            args.add(keepNewest);
+        }
+        if (why.isEmpty()) {
+            return List.of();
+        }
+        args.add(limit);
+        return query("SELECT " + BUILD_COLUMNS + " FROM builds b WHERE state IN ('done', 'rejected')"
+                + " AND (message_id IS NULL OR message_deleted = 1)"
+                + " AND (result IS NULL OR result = posted_status)"
+                + " AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.build_id = b.id)"
+                + " AND NOT EXISTS (SELECT 1 FROM boot_tests t WHERE t.build_id = b.id AND (t.phase <> 'ended'"
+                + " OR (t.config_changed = 1 AND t.restored = 0) OR t.image_ref IS NOT NULL"
+                + " OR (t.result IS NOT NULL AND (t.posted_status IS NULL OR t.posted_status <> t.result))))"
+                + (folderFirst ? " AND (state = 'rejected' OR EXISTS (SELECT 1 FROM deleted_folders d WHERE d.build_id = b.id))" : "")
+                + " AND (" + String.join(" OR ", why) + ")"
+                + " ORDER BY " + finished + ", id LIMIT ?", Tx::build, args.toArray());
+    }
+
+    /**
+     * Deletes a build and every row about it: its events, boot test, cancellation and deleted-folder
+     * record.
+     *
+     * @return how many of its events went with it
+     */
+    public int pruneBuild(String buildId) {
+        int events = count("DELETE FROM events WHERE subject_kind = ? AND subject_id = ?", Event.BUILD, buildId);
+        update("DELETE FROM boot_tests WHERE build_id = ?", buildId);
+        update("DELETE FROM cancellations WHERE build_id = ?", buildId);
+        update("DELETE FROM deleted_folders WHERE build_id = ?", buildId);
+        update("DELETE FROM builds WHERE id = ?", buildId);
+        return events;
+    }
+
     // ---- kept values
 
     /** A value the controller keeps between runs, by name. */

@@ -84,7 +84,8 @@ class AlertMetricsTest {
         assertTrue(start >= 0, "docs/operations.md has the example rules in a ```yaml block");
         String rules = doc.substring(start + "```yaml\n".length(), doc.indexOf("```", start + 7));
         for (String metric : List.of("cattlepi_ci_oldest_queued_build_age_seconds", "cattlepi_ci_statuses_unsettled",
-                "cattlepi_ci_seconds_since_last_success", "cattlepi_ci_queue_reachable", "cattlepi_ci_workers")) {
+                "cattlepi_ci_seconds_since_last_success", "cattlepi_ci_queue_reachable", "cattlepi_ci_workers",
+                "cattlepi_ci_retention_failures_total")) {
             assertTrue(rules.contains(metric), "a rule watches " + metric);
             assertTrue(render(true).contains(metric + " ") || render(true).contains(metric + "{"), "it exists: " + metric);
         }

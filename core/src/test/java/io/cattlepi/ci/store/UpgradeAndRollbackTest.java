@@ -69,6 +69,30 @@ class UpgradeAndRollbackTest {
     }
 
     @Test
+    void theRetentionStepKeepsFinishedBuildsAndTheReleaseBeforeItStillRuns() {
+        Path file = dir.resolve("cattlepi-ci.db");
+        io.cattlepi.ci.build.Build done = io.cattlepi.ci.build.Build.queued("b-1", "o/r", "abc", "refs/heads/main", null,
+                null, "push", "d-1", null, null, CLOCK.instant()).withState(io.cattlepi.ci.build.BuildState.DONE, "done");
+        try (Store older = Store.open(file, CLOCK, Migrations.upTo(5))) {
+            older.write(tx -> {
+                tx.putBuild(done);
+                return null;
+            });
+        }
+        try (Store store = Store.open(file, CLOCK)) {
+            assertTrue(store.read(tx -> tx.build("b-1")).isPresent());
+            store.write(tx -> {
+                tx.folderDeleted("b-1", 4);
+                return null;
+            });
+            assertEquals(CLOCK.instant(), store.read(tx -> tx.folderDeletedAt("b-1")).orElseThrow());
+        }
+        try (Store previous = Store.open(file, CLOCK, Migrations.upTo(5))) {
+            assertEquals(done, previous.read(tx -> tx.build("b-1")).orElseThrow());
+        }
+    }
+
+    @Test
     void aRollbackRunsOnAStoreANewerReleaseMigratedWhenItsMigrationAllowsIt() {
         Path file = dir.resolve("cattlepi-ci.db");
         try (Store newer = Store.open(file, CLOCK, Migrations.with(new Migrations.Step(

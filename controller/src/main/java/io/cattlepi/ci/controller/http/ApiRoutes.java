@@ -55,7 +55,12 @@ final class ApiRoutes {
             Build b = build(ctx);
             Map<String, Object> body = build(b);
             body.put("history", store.read(tx -> tx.events(Event.BUILD, b.id(), 50)).stream().map(ApiRoutes::event).toList());
-            ops.publishedIndex(b.id()).ifPresent(url -> body.put("logsUrl", url));
+            Optional<java.time.Instant> deleted = store.read(tx -> tx.folderDeletedAt(b.id()));
+            if (deleted.isPresent()) {
+                body.put("logsDeletedAt", deleted.get().toString());
+            } else {
+                ops.publishedIndex(b.id()).ifPresent(url -> body.put("logsUrl", url));
+            }
             store.read(tx -> tx.bootTest(b.id())).ifPresent(t -> body.put("bootTest", BootTestView.json(t, report(b))));
             ctx.json(body);
         });

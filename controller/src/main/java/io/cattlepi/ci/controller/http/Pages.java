@@ -193,7 +193,11 @@ final class Pages {
             hist.append("<li>").append(esc(e.at())).append(" ").append(clip(e.detail(), DETAIL)).append("</li>");
         }
         String status = b.result() != null ? b.result().wireName() : b.state().wireName();
-        String s3 = ops.publishedIndex(id).map(u -> "<a href=\"" + esc(u) + "\">logs and artifacts in S3</a>").orElse("");
+        Optional<java.time.Instant> deleted = store.read(tx -> tx.folderDeletedAt(id));
+        String s3 = deleted.isPresent()
+                ? "<span id=logs-gone class=muted>logs and artifacts in S3 deleted by retention on " + esc(deleted.get())
+                        + "</span>"
+                : ops.publishedIndex(id).map(u -> "<a href=\"" + esc(u) + "\">logs and artifacts in S3</a>").orElse("");
         StringBuilder marked = new StringBuilder();
         ops.logOf(id).map(log -> ResultFile.marked(log.getParent())).orElse(List.of()).forEach(m -> marked
                 .append("<p class=marked>").append(clip(m.match().line(), LONG_DETAIL)).append("<br><span class=muted>")

@@ -30,12 +30,14 @@ import io.cattlepi.ci.intake.WebhookIntake;
 import io.cattlepi.ci.metrics.MetricsReport;
 import io.cattlepi.ci.power.CommandPowerSwitch;
 import io.cattlepi.ci.rack.RackAccess;
+import io.cattlepi.ci.retention.Retention;
+import io.cattlepi.ci.retention.RetentionCounters;
+import io.cattlepi.ci.retention.S3BuildFolders;
 import io.cattlepi.ci.retry.Sleeper;
 import io.cattlepi.ci.sandbox.Sandbox;
 import io.cattlepi.ci.sandbox.SandboxKind;
 import io.cattlepi.ci.secret.Redactor;
 import io.cattlepi.ci.secret.Secret;
-import io.cattlepi.ci.store.EventRetention;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.wiring.Closer;
 import io.cattlepi.ci.wiring.ExternalPorts;
@@ -119,18 +121,20 @@ public final class Controller implements AutoCloseable {
         access.onDrift(engine::workersConfigDrifted);
         engine.start();
 
-        // One thread for the controller's chores: the autobuild's schedule, pruning the audit trail.
+        // Opened before the timer, so it is closed after it (the closer goes backwards).
+        S3BuildFolders folders = c.retention().deletesLogs() ? closer.add(S3BuildFolders.open(c.s3())) : null;
+        // One thread for the controller's chores: the autobuild's schedule, retention (audit trail, S3 folders, old builds).
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("chores"));
         closer.onClose(timer::shutdownNow);
         new BootTestRecovery(store, access.restores(), shelf, bootTest.stagingDir()).start(timer);
-        EventRetention retention = c.retention();
-        long prune = EventRetention.EVERY.toMinutes();
-        timer.scheduleWithFixedDelay(() -> prune(store, retention), 0, prune, TimeUnit.MINUTES);
+        RetentionCounters retained = new RetentionCounters();
+        new Retention(store, folders, c.retention(), retained, Clock.systemUTC()).start(timer);
         AutobuildTrigger autobuild = new AutobuildTrigger(store, Clock.systemUTC(), ZoneId.systemDefault(), c.autobuild(),
                 new BranchHead(c.rack().callTimeout()), engine::wake);
         autobuild.start(timer);
 
-        MetricsReport metrics = new MetricsReport(store, engine.metrics(), outside.queue()::reachable, access.vitals());
+        MetricsReport metrics = new MetricsReport(store, engine.metrics(), outside.queue()::reachable, access.vitals(),
+                retained);
         Secret webhookSecret = c.intake().webhookSecret();
         StoreAudit audit = new StoreAudit(store);
         // Rejected requests are counted per minute: written once a minute, and what is left at shutdown.
@@ -187,18 +191,6 @@ public final class Controller implements AutoCloseable {
             out.add(hostKeys);
         }
         return out;
-    }
-
-    private static void prune(Store store, EventRetention retention) {
-        try {
-            int pruned = retention.prune(store);
-            if (pruned > 0) {
-                log.info("audit trail: {} events older than {} days or beyond the newest {} removed", pruned,
-                        retention.maxAge().toDays(), retention.maxEvents());
-            }
-        } catch (RuntimeException e) {
-            log.warn("pruning the audit trail failed; retried in an hour: {}", e.getMessage());
-        }
     }
 
     private static void flush(StoreAudit audit) {

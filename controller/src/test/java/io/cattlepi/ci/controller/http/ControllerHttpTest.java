@@ -130,6 +130,21 @@ class ControllerHttpTest {
     }
 
     @Test
+    void aBuildWhoseFolderRetentionDeletedSaysSoInsteadOfLinkingToNothing() throws Exception {
+        store.write(tx -> {
+            tx.folderDeleted("b-1", 3);
+            return null;
+        });
+        HttpResponse<String> page = get("/builds/b-1");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<span id=logs-gone class=muted>logs and artifacts in S3 deleted by retention on "),
+                page.body());
+        assertFalse(page.body().contains("http://s3.local/bucket/b-1/index.html"), page.body());
+        JsonNode build = json.readTree(get("/api/builds/b-1").body());
+        assertTrue(build.has("logsDeletedAt") && !build.has("logsUrl"), build.toString());
+    }
+
+    @Test
     void pagesRenderTheRackAndBuilds() throws Exception {
         HttpResponse<String> rack = get("/");
         assertEquals(200, rack.statusCode());
