@@ -77,7 +77,7 @@ public final class DurationChart {
         legend.append(Svg.swatch("#d9534f", "failed step")).append(' ').append(Svg.swatch(REST, "checkout, reset and the rest"));
         return "<section id=durations><h3>Durations of the last " + done.size() + " build" + (done.size() == 1 ? "" : "s")
                 + " by step</h3><div class=chart><span class=\"muted chart-max\">" + esc(Durations.length(Duration.ofMillis(max)))
-                + "</span><svg class=duration-chart viewBox=\"0 0 " + done.size() * slot + " " + HEIGHT
+                + "</span><svg class=\"duration-chart\" viewBox=\"0 0 " + done.size() * slot + " " + HEIGHT
                 + "\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"build durations by step, oldest first\">"
                 + "<line x1=\"0\" y1=\"" + HEIGHT + "\" x2=\"" + done.size() * slot + "\" y2=\"" + HEIGHT
                 + "\" stroke=\"#999\" vector-effect=\"non-scaling-stroke\"/>" + bars + "</svg>"

@@ -142,7 +142,7 @@ public final class RackTimeline {
                     .append("\" height=\"10\" fill=\"").append(Svg.colour(s.state())).append("\" data-state=\"")
                     .append(esc(s.state().wireName())).append("\"><title>").append(esc(title)).append("</title></rect>");
         }
-        return "<svg class=tl-bar viewBox=\"0 0 " + UNITS + " 10\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\""
+        return "<svg class=\"tl-bar\" viewBox=\"0 0 " + UNITS + " 10\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\""
                 + esc("states of " + workerId) + "\"><rect width=\"" + UNITS + "\" height=\"10\" fill=\"#f4f4f4\"/>" + rects
                 + "</svg>";
     }

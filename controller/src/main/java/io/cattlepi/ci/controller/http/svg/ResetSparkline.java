@@ -74,7 +74,7 @@ public final class ResetSparkline {
                 : ok.size() == 1 ? "<circle cx=\"" + points.toString().split(",")[0] + "\" cy=\"" + points.toString().split(",")[1]
                         + "\" r=\"2\" fill=\"#4a90d9\"/>" : "";
         Reset last = resets.get(resets.size() - 1);
-        return "<span class=spark><svg class=sparkline width=\"" + WIDTH + "\" height=\"" + HEIGHT + "\" viewBox=\"0 0 " + WIDTH
+        return "<span class=spark><svg class=\"sparkline\" width=\"" + WIDTH + "\" height=\"" + HEIGHT + "\" viewBox=\"0 0 " + WIDTH
                 + " " + HEIGHT + "\" role=\"img\" aria-label=\"" + esc(title) + "\"><title>" + esc(title) + "</title>"
                 + "<line x1=\"0\" y1=\"" + (HEIGHT - 1) + "\" x2=\"" + WIDTH + "\" y2=\"" + (HEIGHT - 1)
                 + "\" stroke=\"#ddd\"/>" + line + failed + "</svg> <span class=muted>"

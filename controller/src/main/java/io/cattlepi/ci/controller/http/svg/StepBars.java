@@ -32,7 +32,7 @@ public final class StepBars {
             String outcome = s.ok() ? "" : s.timedOut() ? " (timed out)" : " (exit " + s.exitCode() + ")";
             String command = s.command().length() <= COMMAND ? s.command() : s.command().substring(0, COMMAND) + "…";
             rows.append("<div class=step-row data-step=\"").append(i).append("\"><code title=\"").append(esc(s.command()))
-                    .append("\">").append(esc(command)).append("</code><svg class=step-bar viewBox=\"0 0 100 10\""
+                    .append("\">").append(esc(command)).append("</code><svg class=\"step-bar\" viewBox=\"0 0 100 10\""
                             + " preserveAspectRatio=\"none\" role=\"img\" aria-label=\"")
                     .append(esc(s.command() + ": " + took + outcome)).append("\"><rect width=\"")
                     .append(num(Math.max(0.5, 100 * seconds / max))).append("\" height=\"10\" fill=\"")
