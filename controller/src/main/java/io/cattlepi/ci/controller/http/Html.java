@@ -80,7 +80,7 @@ public final class Html {
                 .tl-row{display:grid;grid-template-columns:4.5rem minmax(0,1fr) 13rem;gap:.2rem .5rem;align-items:center;margin:.25rem 0}
                 .tl-name{font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
                 svg.tl-bar{display:block;width:100%%;height:16px}.tl-axis{display:flex;justify-content:space-between}
-                .spark{display:inline-flex;align-items:center;gap:.3rem}
+                .spark{display:inline-flex;align-items:center;gap:.3rem;white-space:nowrap}
                 svg.duration-chart{display:block;width:100%%;height:140px;border-left:1px solid #999}.chart-max{font-size:.75rem}
                 .step-row{display:grid;grid-template-columns:minmax(0,16rem) minmax(0,1fr) 7rem;gap:.5rem;align-items:center;margin:.2rem 0}
                 .step-row code{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}svg.step-bar{display:block;width:100%%;height:12px}

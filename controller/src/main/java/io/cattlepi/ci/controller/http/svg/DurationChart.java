@@ -74,7 +74,7 @@ public final class DurationChart {
         }
         StringBuilder legend = new StringBuilder();
         colours.forEach((command, colour) -> legend.append(Svg.swatch(colour, command)).append(' '));
-        legend.append(Svg.swatch("#d9534f", "failed step")).append(' ').append(Svg.swatch(REST, "checkout, reset and the rest"));
+        legend.append(Svg.swatch("#d9534f", "failed step")).append(' ').append(Svg.swatch(REST, "not timed per step: checkout, boot test, waits"));
         return "<section id=durations><h3>Durations of the last " + done.size() + " build" + (done.size() == 1 ? "" : "s")
                 + " by step</h3><div class=chart><span class=\"muted chart-max\">" + esc(Durations.length(Duration.ofMillis(max)))
                 + "</span><svg class=\"duration-chart\" viewBox=\"0 0 " + done.size() * slot + " " + HEIGHT
