@@ -37,8 +37,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web UI in Debian's Chromium on a phone-sized window, against the demo rack: Pis going to
- * ready, a running build's log growing live and its boot test appearing, drain moving a Pi to maintenance. Screenshots go
- * to {@code target/screenshots/}.
+ * ready, a running build's log growing live and its boot test appearing, drain moving a Pi to maintenance, the
+ * pictures (timelines, charts, step bars) on a phone and a desktop. Screenshots go to {@code target/screenshots/}.
  */
 class BrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -166,6 +166,57 @@ class BrowserTest {
         screenshot("rack-drained");
         waiting().until(d -> d.findElement(By.cssSelector("#rack tr[data-worker='pi-3']")).getText().contains("fan replaced"));
         controller.engine().undrain("pi-3");
+    }
+
+    /**
+     * The pictures on a phone (390 px) and a desktop (1280 px) after three builds, one failing:
+     * the rack's timelines and reset lines, the builds' chart by step, one build's step bars.
+     * Screenshots {@code pictures-<page>-<width>.png}, the window tall enough to hold the page.
+     */
+    @Test
+    void picturesShowOnAPhoneAndADesktop() throws Exception {
+        waiting().until(d -> allReady());
+        List<SampleRepository.PullRequest> prs = List.of(
+                world.repo().openPullRequest(51, "A change", Map.of("notes.txt", "one\n")),
+                world.repo().openPullRequest(52, "A broken change", Map.of(SampleRepository.FAIL, "no\n")),
+                world.repo().openPullRequest(53, "Another change", Map.of("notes.txt", "three\n")));
+        for (SampleRepository.PullRequest pr : prs) {
+            assertEquals(202, world.deliver(controller.httpPort(), "pull_request", world.pullRequestPayload("opened", pr)));
+        }
+        List<String> shas = prs.stream().map(SampleRepository.PullRequest::headSha).toList();
+        new WebDriverWait(browser, WAIT.multipliedBy(3), Duration.ofMillis(500))
+                .until(d -> shas.stream().allMatch(sha -> finished(sha) != null));
+        Build passed = finished(shas.get(0));
+        for (int width : new int[] {390, 1280}) {
+            browser.manage().window().setSize(new Dimension(width, width < 600 ? 1500 : 1100));
+            browser.get(ui + "/");
+            waiting().until(d -> visible("#timeline svg.tl-bar rect[data-state]") >= 3 && visible("svg.sparkline") >= 3);
+            screenshot("pictures-rack-" + width);
+            browser.get(ui + "/builds");
+            waiting().until(d -> visible("#durations svg.duration-chart rect") >= 3 && visible("[data-when]") >= 3);
+            assertTrue(browser.findElement(By.cssSelector("#builds [data-when]")).getText().contains(", took "));
+            screenshot("pictures-builds-" + width);
+            browser.get(ui + "/builds/" + passed.id());
+            waiting().until(d -> visible("#steps svg.step-bar rect") >= 1);
+            screenshot("pictures-build-" + width);
+            // host:port stays on one line however narrow the page.
+            Object lines = ((JavascriptExecutor) browser).executeScript("const a=document.querySelector('.addr');"
+                    + "return a ? a.getClientRects().length : -1;");
+            assertEquals(1L, lines, "host:port on one line at " + width + " px");
+        }
+    }
+
+    /** How many elements match and take up room on the page, counted in one script call (the rack page reloads). */
+    private long visible(String css) {
+        Object n = ((JavascriptExecutor) browser).executeScript("return [...document.querySelectorAll(arguments[0])]"
+                + ".filter(e=>{const r=e.getBoundingClientRect();const s=getComputedStyle(e);"
+                + "return r.width>0&&r.height>0&&s.visibility!=='hidden'&&s.display!=='none';}).length;", css);
+        return ((Number) n).longValue();
+    }
+
+    private static Build finished(String sha) {
+        List<Build> b = controller.store().read(tx -> tx.buildsOf(DemoWorld.REPOSITORY, sha, "pull_request"));
+        return b.stream().filter(x -> x.state() == BuildState.DONE).findFirst().orElse(null);
     }
 
     private static boolean allReady() {

@@ -8,11 +8,11 @@ import io.cattlepi.ci.untrusted.Printable;
  * also shows NUL, other controls and bidi overrides as visible escapes, so none can hide or reorder
  * what is around it, and {@link #clip} shows long values shortened, the whole value on hover.
  */
-final class Html {
+public final class Html {
     private Html() {
     }
 
-    static String esc(Object value) {
+    public static String esc(Object value) {
         if (value == null) {
             return "";
         }
@@ -76,6 +76,16 @@ final class Html {
                 .passed{background:#c8f0c8}.failed{background:#ffd6d6}.skipped{background:#ddd}
                 .beside{display:grid;grid-template-columns:minmax(0,1fr);gap:0 1.5rem}
                 @media (min-width:60rem){.beside.two{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}}
+                .addr{white-space:nowrap}.swatch{white-space:nowrap;margin-right:.4rem}
+                .tl-row{display:grid;grid-template-columns:4.5rem minmax(0,1fr) 13rem;gap:.2rem .5rem;align-items:center;margin:.25rem 0}
+                .tl-name{font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+                svg.tl-bar{display:block;width:100%%;height:16px}.tl-axis{display:flex;justify-content:space-between}
+                .spark{display:inline-flex;align-items:center;gap:.3rem;white-space:nowrap}
+                svg.duration-chart{display:block;width:100%%;height:140px;border-left:1px solid #999}.chart-max{font-size:.75rem}
+                .step-row{display:grid;grid-template-columns:minmax(0,16rem) minmax(0,1fr) 7rem;gap:.5rem;align-items:center;margin:.2rem 0}
+                .step-row code{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}svg.step-bar{display:block;width:100%%;height:12px}
+                @media (max-width:40rem){.tl-row{grid-template-columns:3.5rem minmax(0,1fr)}.tl-row .spark{grid-column:2}
+                .step-row{grid-template-columns:minmax(0,7rem) minmax(0,1fr) 4.5rem}}
                 @media (max-width:40rem){.wide{display:none}th,td{padding:.3rem .25rem}body{padding:0 .5rem 2rem}}
                 </style></head><body>
                 <header><h1>CattlePi CI</h1><a href="/">Rack</a><a href="/builds">Builds</a></header>

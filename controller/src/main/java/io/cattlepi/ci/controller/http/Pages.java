@@ -8,6 +8,10 @@ import io.cattlepi.ci.boottest.BootTestRecord;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.build.run.ResultFile;
+import io.cattlepi.ci.controller.http.svg.DurationChart;
+import io.cattlepi.ci.controller.http.svg.Durations;
+import io.cattlepi.ci.controller.http.svg.RackTimeline;
+import io.cattlepi.ci.controller.http.svg.StepBars;
 import io.cattlepi.ci.fleet.DrainMarks;
 import io.cattlepi.ci.fleet.UndervoltStreaks;
 import io.cattlepi.ci.store.Event;
@@ -18,7 +22,6 @@ import io.cattlepi.ci.worker.Worker;
 import io.cattlepi.ci.worker.WorkerState;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.NotFoundResponse;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +61,8 @@ final class Pages {
             String action = w.state() == WorkerState.MAINTENANCE || w.state() == WorkerState.RETIRED
                     || draining.containsKey(w.id()) ? "undrain" : "drain";
             String build = w.buildId() == null ? "" : "<a href=\"/builds/" + esc(w.buildId()) + "\">" + esc(w.buildId()) + "</a>";
-            rows.append("<tr data-worker=\"").append(esc(w.id())).append("\"><td><b>").append(esc(w.id())).append("</b><div class=muted>")
-                    .append(esc(w.host())).append(':').append(w.port()).append("</div>")
+            rows.append("<tr data-worker=\"").append(esc(w.id())).append("\"><td><b>").append(esc(w.id())).append("</b><div class=muted><span class=addr>")
+                    .append(esc(w.host())).append(':').append(w.port()).append("</span></div>")
                     .append(ops.labelsOf(w.id()).isEmpty() ? "" : "<div class=muted>" + esc(String.join(" ",
                             new java.util.TreeSet<>(ops.labelsOf(w.id())))) + "</div>")
                     .append(vitals(ops.vitalsOf(w.id()), undervolted.getOrDefault(w.id(), 0))).append("</td>")
@@ -84,6 +87,7 @@ final class Pages {
                 <h2>Rack</h2>
                 <table id=rack><tr><th>Pi</th><th>State</th><th>Build</th><th class=wide>Health</th><th class=wide>Last transitions</th><th></th></tr>
                 %s</table>
+                %s
                 <p class=muted>Refreshes every 2 s. Operator actions ask for the operator token once per browser session.</p>
                 <script>
                 async function act(id, what){
@@ -101,7 +105,7 @@ final class Pages {
                 }
                 setTimeout(()=>location.reload(),2000);
                 </script>
-                """.formatted(rows);
+                """.formatted(rows, store.read(RackTimeline::render));
         return page("Rack", body);
     }
 
@@ -158,7 +162,9 @@ final class Pages {
         int waiting = store.read(tx -> tx.buildsIn(BuildState.WAITING)).size();
         Map<String, BootTestRecord> bootTests = new HashMap<>();
         store.read(tx -> tx.recentBootTests(400)).forEach(t -> bootTests.put(t.buildId(), t));
-        for (Build b : store.read(tx -> tx.recentBuilds(200))) {
+        List<Build> recent = store.read(tx -> tx.recentBuilds(200));
+        java.time.Instant now = store.clock().instant();
+        for (Build b : recent) {
             String what = b.prNumber() != null ? "PR #" + b.prNumber() : b.ref();
             String line = String.join(" ", nz(b.repository()), nz(what), nz(b.sha()), nz(b.workerId()), b.state().wireName(),
                     b.result() == null ? "" : b.result().wireName());
@@ -172,17 +178,17 @@ final class Pages {
                     .append("</code></td><td>").append(esc(b.workerId())).append("</td>")
                     .append("<td><span class=\"state ").append(esc(status)).append("\">").append(esc(status)).append("</span>")
                     .append("<div class=muted>").append(clip(b.description(), DETAIL)).append("</div>")
-                    .append(bootTests.containsKey(b.id()) ? BootTestView.badge(bootTests.get(b.id())) : "").append("</td>")
-                    .append("<td class=wide>").append(esc(duration(b))).append("</td></tr>");
+                    .append(bootTests.containsKey(b.id()) ? BootTestView.badge(bootTests.get(b.id())) : "")
+                    .append("<div class=muted data-when>").append(esc(Durations.of(b, now))).append("</div></td></tr>");
         }
         String approvals = waiting == 0 ? "" : "<p class=notice id=waiting>" + waiting + " pull request"
                 + (waiting == 1 ? " waits" : "s wait") + " for a maintainer's ok-to-test label (outside authors)</p>";
         String body = approvals + """
                 <h2>Builds</h2>
                 <form><input name=q value="%s" placeholder="filter: repo, PR, sha, Pi, status"> <button>Filter</button></form>
-                <table id=builds><tr><th>Build</th><th>What</th><th class=wide>Sha</th><th>Pi</th><th>Status</th><th class=wide>Duration</th></tr>
+                <table id=builds><tr><th>Build</th><th>What</th><th class=wide>Sha</th><th>Pi</th><th>Status</th></tr>
                 %s</table>
-                """.formatted(esc(q), rows);
+                """.formatted(esc(q), rows) + DurationChart.render(recent, this::stepsOf);
         return page("Builds", body);
     }
 
@@ -226,11 +232,13 @@ final class Pages {
                 }
                 </script>
                 """.formatted(esc(b.id()));
+        String pi = b.workerId() == null ? "" : store.read(tx -> tx.worker(b.workerId())).map(w -> " <span class=addr>"
+                + esc(w.host()) + ":" + w.port() + "</span>").orElse("");
         String body = """
                 <h2>Build %s <span class="state %s" id=status>%s</span></h2>
-                <p>%s · %s · <code>%s</code> · Pi %s · %s</p>
-                <p class=muted>%s</p>
-                %s%s
+                <p>%s · %s · <code>%s</code> · Pi %s%s · %s</p>
+                <p class=muted>%s · %s</p>
+                %s%s%s
                 <div class="beside%s"><section><h3>Log</h3><pre id=log></pre></section>%s</div>
                 <h3>History</h3><ul>%s</ul>
                 <script>
@@ -246,8 +254,9 @@ final class Pages {
                 connect();
                 </script>
                 """.formatted(esc(b.id()), esc(status), esc(status), clip(b.repository(), NAME),
-                clip(b.prNumber() != null ? "PR #" + b.prNumber() : b.ref(), NAME), esc(b.sha()), esc(b.workerId()), s3,
-                clip(b.description(), LONG_DETAIL), cancel, decided, battery.isEmpty() ? "" : " two", bootTest, hist, esc(b.id()));
+                clip(b.prNumber() != null ? "PR #" + b.prNumber() : b.ref(), NAME), esc(b.sha()), esc(b.workerId()), pi, s3,
+                clip(b.description(), LONG_DETAIL), esc(Durations.of(b, store.clock().instant())), cancel,
+                StepBars.render(stepsOf(id)), decided, battery.isEmpty() ? "" : " two", bootTest, hist, esc(b.id()));
         return page("Build " + b.id(), body);
     }
 
@@ -260,18 +269,12 @@ final class Pages {
         return Html.page(title, banner + body);
     }
 
-    private static String nz(String s) {
-        return s == null ? "" : s;
+    /** A build's step times: the store keeps only its start and end, its result file each step's. */
+    private List<ResultFile.StepTime> stepsOf(String buildId) {
+        return ops.logOf(buildId).map(log -> ResultFile.steps(log.getParent())).orElse(List.of());
     }
 
-    private static String duration(Build b) {
-        if (b.startedAt() == null) {
-            return "";
-        }
-        if (b.finishedAt() == null) {
-            return "running";
-        }
-        Duration d = Duration.between(b.startedAt(), b.finishedAt());
-        return d.toMinutes() + "m " + d.toSecondsPart() + "s";
+    private static String nz(String s) {
+        return s == null ? "" : s;
     }
 }

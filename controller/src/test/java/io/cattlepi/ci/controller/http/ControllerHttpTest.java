@@ -157,6 +157,16 @@ class ControllerHttpTest {
     }
 
     @Test
+    void pagesCarryThePictures() throws Exception {
+        String rack = get("/").body();
+        assertTrue(rack.contains("data-timeline=\"pi-1\"") && rack.contains("class=\"tl-bar\""), "the Pi's timeline");
+        assertTrue(rack.contains("<span class=addr>10.0.0.5:22</span>"), "host:port is never wrapped in the middle");
+        String builds = get("/builds").body();
+        assertTrue(builds.contains("id=durations") && builds.contains("queued "), "durations in words, the chart's place");
+        assertTrue(get("/builds/b-1").body().contains("id=steps"));
+    }
+
+    @Test
     void operatorActionsNeedTheToken() throws Exception {
         assertEquals(401, post("/api/workers/pi-1/drain", null).statusCode());
         assertEquals(401, post("/api/workers/pi-1/drain", "wrong").statusCode());

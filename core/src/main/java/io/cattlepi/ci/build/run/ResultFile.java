@@ -27,6 +27,13 @@ public final class ResultFile {
     public record Marked(String step, ResultRules.Match match) {
     }
 
+    /** One step's command, exit and how long it ran, as the file keeps it. */
+    public record StepTime(String command, int exitCode, boolean timedOut, double seconds) {
+        public boolean ok() {
+            return exitCode == 0 && !timedOut;
+        }
+    }
+
     private ResultFile() {
     }
 
@@ -70,6 +77,29 @@ public final class ResultFile {
         Files.writeString(folder.resolve(BuildPublisher.LOG_NAME), clock.instant() + " ci | final verdict: "
                 + verdict.result().wireName() + " (" + LogText.escape(verdict.description()) + ")\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * The steps a build ran with their times, for the pages' charts (the store keeps only the
+     * build's start and end). Empty when the build has no file or it cannot be read.
+     */
+    public static List<StepTime> steps(Path folder) {
+        try {
+            Path file = folder.resolve(NAME);
+            if (!Files.exists(file)) {
+                return List.of();
+            }
+            List<StepTime> out = new java.util.ArrayList<>();
+            JSON.readTree(file.toFile()).path("steps").forEach(s -> {
+                List<String> argv = new java.util.ArrayList<>();
+                s.path("argv").forEach(a -> argv.add(a.asText()));
+                out.add(new StepTime(String.join(" ", argv), s.path("exitCode").asInt(), s.path("timedOut").asBoolean(),
+                        s.path("seconds").asDouble()));
+            });
+            return out;
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** The matched lines recorded for a build, for pages that mark them. */
