@@ -172,11 +172,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * slf4j-simple reads these when a logger is made: in this command's own JVM that is after this
-     * (nothing logs before a command runs); in a JVM that already logs, only later loggers follow.
+     * slf4j-simple reads a logger's level when the logger is made, from system properties first,
+     * most specific name first; its default level is read once, before a command runs, so the
+     * libraries are named by their top-level packages instead. Loggers made earlier keep theirs.
      */
     private static void verboseLog() {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        for (String top : List.of("org", "com", "io", "net", "software", "scala")) {
+            System.setProperty("org.slf4j.simpleLogger.log." + top, "info");
+        }
         System.setProperty("org.slf4j.simpleLogger.log.io.cattlepi.ci.simulator", "info");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.sshd", "info");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.sshd.common.io.nio2.Nio2Acceptor", "info");

@@ -21,7 +21,7 @@ import java.time.Duration;
  */
 final class DemoExit implements AutoCloseable {
     /** The stop's share of the two seconds Ctrl-C may take; the rest is deleting and the JVM's exit. */
-    static final Duration SIGNAL_LIMIT = Duration.ofMillis(1200);
+    static final Duration SIGNAL_LIMIT = Duration.ofMillis(1000);
 
     /** Thrown to the starting thread when a signal came first: the demo is ending, quietly. */
     static final class Stopped extends RuntimeException {
