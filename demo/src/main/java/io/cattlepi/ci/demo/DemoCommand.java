@@ -1,14 +1,16 @@
 package io.cattlepi.ci.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cattlepi.ci.build.Build;
-import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.controller.run.Controller;
+import io.cattlepi.ci.controller.run.StartupException;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.SimulatedPi;
 import io.cattlepi.ci.simulator.sample.SampleRepository;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +19,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code demo}: the embedded default, in one process. Local SQS (ElasticMQ), S3 (S3Proxy), a
@@ -56,98 +60,140 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "180", description = "Seconds --until-ready/--until-built wait (default ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Option(names = "--verbose", description = "Also show the libraries' log (ElasticMQ, S3Proxy, Jetty, SSH) and the"
+            + " simulated rack's.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (workers < 1 || workers > 50) {
-            System.err.println("--workers: must be between 1 and 50, got " + workers);
+            err.println("--workers: must be between 1 and 50, got " + workers);
             return 2;
         }
         if (port < 0 || port > 65535) {
-            System.err.println("--port: must be between 0 and 65535, got " + port);
+            err.println("--port: must be between 0 and 65535, got " + port);
             return 2;
         }
         PiTimings t = "fast".equals(timings) ? PiTimings.fast() : "demo".equals(timings) ? PiTimings.demo() : null;
         if (t == null) {
-            System.err.println("--timings: must be fast or demo, got " + timings);
+            err.println("--timings: must be fast or demo, got " + timings);
             return 2;
         }
-        long started = System.nanoTime();
-        Path dir = Files.createTempDirectory("cattlepi-ci-demo");
-        DemoWorld world = DemoWorld.start(dir, DemoWorld.Options.demo(workers, t, port));
-        Controller controller = null;
-        try {
-            controller = externalController ? null : Controller.start(world.config());
-        } catch (Exception | Error e) {
-            world.close();
-            throw e;
+        // Before anything starts: the UI's port is the one a user is likely to find taken.
+        if (port != 0 && taken(port)) {
+            err.println("cattlepi-ci demo: port " + port + " on 127.0.0.1 is in use; try --port 0 (any free port)");
+            return 2;
         }
-        Controller started0 = controller;
-        StoreView view = new StoreView(world.config().storePath());
-        Runnable shutdown = () -> {
-            view.close();
-            if (started0 != null) {
-                started0.close();
+        if (verbose) {
+            verboseLog();
+        }
+        long started = System.nanoTime();
+        DemoExit exit = DemoExit.start("cattlepi-ci-demo", err);
+        try {
+            return run(exit, t, started, out);
+        } catch (DemoExit.Stopped e) {
+            return 130;
+        } catch (StartupException e) {
+            if (exit.stopping()) {
+                return 130;
             }
-            world.close();
-        };
+            err.println("cattlepi-ci demo: " + e.getMessage() + (port != 0 ? "; try --port 0 (any free port)" : ""));
+            return 2;
+        } catch (Exception | Error e) {
+            if (exit.stopping()) {
+                return 130; // a signal closed what the demo was using
+            }
+            throw e;
+        } finally {
+            exit.close(); // on a signal, its hook does it
+        }
+    }
+
+    private int run(DemoExit exit, PiTimings t, long started, PrintWriter out) throws Exception {
+        DemoWorld world = exit.add(DemoWorld.start(exit.dir(), DemoWorld.Options.demo(workers, t, port)));
+        if (!externalController) {
+            exit.add(Controller.start(world.config()));
+        }
+        StoreView view = exit.add(new StoreView(world.config().storePath()));
         int httpPort = world.config().server().port();
         String ui = "http://127.0.0.1:" + httpPort + "/";
         if (externalController) {
-            System.out.printf("cattlepi-ci demo: world up in %d ms; start the controller with:%n  ./cattlepi-ci run --config %s%n",
+            out.printf("cattlepi-ci demo: world up in %d ms; start the controller with:%n  ./cattlepi-ci run --config %s%n",
                     millisSince(started), world.configFile());
         } else {
-            System.out.printf("cattlepi-ci demo: UI at %s (started in %d ms); %d simulated Pis; config %s%n", ui,
+            out.printf("cattlepi-ci demo: UI at %s (started in %d ms); %d simulated Pis; config %s%n", ui,
                     millisSince(started), workers, world.configFile());
         }
-        System.out.println("cattlepi-ci demo: simulated Pis: " + world.rack().rack().addressing());
-        System.out.println("DEMO " + new ObjectMapper().writeValueAsString(facts(world, ui)));
+        out.println("cattlepi-ci demo: simulated Pis: " + world.rack().rack().addressing());
+        out.println("DEMO " + new ObjectMapper().writeValueAsString(facts(world, ui)));
+        out.println("cattlepi-ci demo: Ctrl-C stops it and removes " + exit.dir());
+        BuildLines lines = exit.add(new BuildLines(view, out, started));
 
         boolean ok = true;
         Duration limit = Duration.ofSeconds(timeoutSeconds);
         if (untilReady || untilBuilt || !noFeed) {
             ok = Poll.until(limit, view::allReady);
-            System.out.printf("cattlepi-ci demo: %s after %d ms%n", ok ? "all Pis ready" : "not all Pis ready",
+            out.printf("cattlepi-ci demo: %s after %d ms%n", ok ? "all Pis ready" : "not all Pis ready",
                     millisSince(started));
         }
-        List<String> fed = new ArrayList<>();
+        lines.start();
         if (ok && !noFeed && !untilReady) {
-            fed = feed(world, httpPort, feedCount);
+            lines.fed(feed(world, httpPort, feedCount, out));
         }
-        if (untilReady || untilBuilt) {
-            if (untilBuilt && ok) {
-                List<String> shas = fed;
-                ok = Poll.until(limit, () -> shas.stream().allMatch(sha -> view.buildsOf(sha).stream()
-                        .anyMatch(b -> b.state() == BuildState.DONE)));
-                System.out.printf("cattlepi-ci demo: %s after %d ms%n", ok ? "all sample builds reported"
-                        : "not all sample builds reported", millisSince(started));
-                for (Build b : view.recent(20)) {
-                    System.out.printf("build %s: %s %s (%s)%n", b.id(), b.state().wireName(),
-                            b.result() == null ? "" : b.result().wireName(), b.description());
-                    view.bootTest(b.id()).ifPresent(bt -> System.out.printf("  %s: %s (%s)%n", bt.context(),
-                            bt.result() == null ? "running" : bt.result().wireName(), bt.description()));
-                }
-            }
-            shutdown.run();
+        if (untilReady) {
             return ok ? 0 : 1;
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            shutdown.run();
-            stop.countDown();
-        }));
-        stop.await();
+        if (untilBuilt) {
+            ok = ok && Poll.until(limit, lines::fedDone);
+            if (!ok) {
+                out.printf("cattlepi-ci demo: not all sample builds done after %d ms%n", millisSince(started));
+            }
+            return ok ? 0 : 1;
+        }
+        // Until Ctrl-C or SIGTERM: the exit's hook stops everything.
+        new CountDownLatch(1).await();
         return 0;
     }
 
+    /** Whether something already listens on the port the UI would take (Jetty too reuses the address). */
+    private static boolean taken(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /**
+     * slf4j-simple reads a logger's level when the logger is made, from system properties first,
+     * most specific name first; its default level is read once, before a command runs, so the
+     * libraries are named by their top-level packages instead. Loggers made earlier keep theirs.
+     */
+    private static void verboseLog() {
+        for (String top : List.of("org", "com", "io", "net", "software", "scala")) {
+            System.setProperty("org.slf4j.simpleLogger.log." + top, "info");
+        }
+        System.setProperty("org.slf4j.simpleLogger.log.io.cattlepi.ci.simulator", "info");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.sshd", "info");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.sshd.common.io.nio2.Nio2Acceptor", "info");
+    }
+
     /** Sample pull requests, every third one failing, delivered as GitHub would. */
-    private static List<String> feed(DemoWorld world, int httpPort, int count) throws Exception {
+    private static List<String> feed(DemoWorld world, int httpPort, int count, PrintWriter out) throws Exception {
         List<String> shas = new ArrayList<>();
         for (int n = 1; n <= count; n++) {
             Map<String, String> change = n % 3 == 2 ? Map.of(SampleRepository.FAIL, "This change breaks the image build.\n")
                     : Map.of("docs/change-" + n + ".md", "Change " + n + ".\n");
             SampleRepository.PullRequest pr = world.repo().openPullRequest(n, "Sample change " + n, change);
             int status = world.deliver(httpPort, "pull_request", world.pullRequestPayload("opened", pr));
-            System.out.printf("delivered pull request #%d (%s): HTTP %d%n", pr.number(), pr.headSha(), status);
+            out.printf("delivered pull request #%d (%s): HTTP %d%n", pr.number(), pr.headSha(), status);
             shas.add(pr.headSha());
         }
         return shas;

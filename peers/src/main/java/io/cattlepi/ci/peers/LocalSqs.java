@@ -22,6 +22,8 @@ public final class LocalSqs implements AutoCloseable {
     public static final String REGION = "us-east-1";
     private static final String ACCESS_KEY = "local-access-key";
     private static final String SECRET_KEY = "local-secret-key";
+    /** How long {@link #close()} waits for ElasticMQ to stop before it leaves it stopping. */
+    static final Duration STOP_LIMIT = Duration.ofSeconds(1);
 
     /** A queue and, when it has one, its dead-letter queue. */
     public record Queues(String url, String deadLetterUrl) {
@@ -103,10 +105,22 @@ public final class LocalSqs implements AutoCloseable {
                 + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
+    /**
+     * Stops ElasticMQ, waiting for it at most {@link #STOP_LIMIT}: its {@code stopAndWait} waits for
+     * the clients' open connections (a controller in another process, mid long poll) as long as they
+     * stay, and a demo or a test must end anyway.
+     */
     @Override
     public void close() {
         client.close();
-        server.stopAndWait();
+        Thread stop = new Thread(server::stopAndWait, "elasticmq-stop");
+        stop.setDaemon(true);
+        stop.start();
+        try {
+            stop.join(STOP_LIMIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
 }

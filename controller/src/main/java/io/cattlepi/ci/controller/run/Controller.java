@@ -58,8 +58,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The standalone controller assembled from a build-control config: the store, the adapters
  * (SQS, S3, GitHub, SSH, CattlePi API), the engine with the recipe runner (and its boot-test
- * battery) as its build work, and the HTTP server (which also serves the images a battery boots). Production ({@code run}) and the demo build it the same way; only the config's
- * endpoints differ.
+ * battery) as its build work, and the HTTP server (which also serves the images a battery boots).
+ * Production ({@code run}) and the demo build it the same way; only the config's endpoints differ.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);

@@ -84,13 +84,18 @@ public class CattlePiStatusStep extends Step {
             if (commit == null || !BuildRequest.isSha(commit)) {
                 throw new AbortException("cattlepiStatus: sha \"" + commit + "\" is not a 40-hex commit id (set sha: or GIT_SHA)");
             }
-            CommitStatus status;
-            try {
-                status = new CommitStatus(CommitState.fromWire(state), first(statusContext, null, config.getStatusContext()), description,
-                        first(targetUrl, RunFiles.url(run), null));
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new AbortException("cattlepiStatus: " + e.getMessage());
+            String contextName = first(statusContext, null, config.getStatusContext());
+            if (contextName == null) {
+                throw new AbortException("cattlepiStatus: no status context (set context: or the CattlePi CI configuration's)");
             }
+            CommitState commitState;
+            try {
+                commitState = CommitState.fromWire(state);
+            } catch (IllegalArgumentException e) {
+                throw new AbortException("cattlepiStatus: state: " + e.getMessage());
+            }
+            CommitStatus status = new CommitStatus(commitState, contextName, description,
+                    first(targetUrl, RunFiles.url(run), null));
             new GitHubStatusPublisher(config.github()).post(repo, commit, status);
             ctx.get(TaskListener.class).getLogger().println("cattlepiStatus: " + state + " on " + repo + "@" + commit);
             return null;
