@@ -46,6 +46,7 @@ public final class RunCommand implements Callable<Integer> {
         Controller controller;
         StoreLock lock = null;
         try {
+            Controller.folder("store_path", config.storePath().toAbsolutePath().getParent());
             // One controller per store; held until the process ends.
             lock = StoreLock.acquire(config.storePath());
             LegacyState.adopt(config.storePath(), config.engine().workspaces());

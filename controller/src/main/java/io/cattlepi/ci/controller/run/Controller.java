@@ -165,7 +165,8 @@ public final class Controller implements AutoCloseable {
         return new Controller(closer, engine, http, store);
     }
 
-    private static void folder(String setting, Path dir) throws StartupException {
+    /** Makes {@code dir} for {@code setting}, or says in one line why it cannot be made. */
+    public static void folder(String setting, Path dir) throws StartupException {
         try {
             Files.createDirectories(dir);
         } catch (java.nio.file.FileAlreadyExistsException e) {
