@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -17,36 +15,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code config check} on the seed-shaped example and on broken variants of it. */
 class ConfigCheckTest {
-    private static final Path EXAMPLE = Path.of("..", "docs", "examples", "buildcontrol.json");
+    private static final Path EXAMPLE = ConfigChecks.EXAMPLE;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
+    private static ConfigChecks.Run check(Path file) {
+        return ConfigChecks.check(file);
     }
 
-    private Run check(Path file) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = CattlePiCiCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute("config", "check", "--config", file.toString());
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private Run variant(Consumer<ObjectNode> change) throws Exception {
-        ObjectNode doc = (ObjectNode) JSON.readTree(EXAMPLE.toFile());
-        change.accept((ObjectNode) doc.path("config").path("buildcontrol"));
-        Path f = dir.resolve("variant.json");
-        JSON.writeValue(f.toFile(), doc);
-        return check(f);
+    private ConfigChecks.Run variant(Consumer<ObjectNode> change) throws Exception {
+        return ConfigChecks.variant(dir, change);
     }
 
     @Test
     void seedExampleIsValidAndItsSecretsAreMasked() throws Exception {
-        Run r = check(EXAMPLE);
+        ConfigChecks.Run r = check(EXAMPLE);
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("build machines:    3"), r.out());
         String doc = Files.readString(EXAMPLE);
@@ -67,7 +52,7 @@ class ConfigCheckTest {
 
     @Test
     void everyProblemIsOneLineNamingItsPath() throws Exception {
-        Run r = variant(bc -> {
+        ConfigChecks.Run r = variant(bc -> {
             bc.remove("aws_ak");
             bc.put("job_timeout_s", "abc");
             bc.put("ssh_id_rsa_pub", "%%% not base64 %%%");
@@ -90,7 +75,7 @@ class ConfigCheckTest {
 
     @Test
     void emptyWorkerListAndWrongTypes() throws Exception {
-        Run r = variant(bc -> {
+        ConfigChecks.Run r = variant(bc -> {
             bc.putArray("build_machines");
             bc.put("gh_user", 42);
         });
@@ -101,12 +86,12 @@ class ConfigCheckTest {
 
     @Test
     void missingFileAndNotJson() throws Exception {
-        Run missing = check(dir.resolve("nope.json"));
+        ConfigChecks.Run missing = check(dir.resolve("nope.json"));
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("cannot read"), missing.err());
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, "{ \"buildcontrol\": ");
-        Run notJson = check(bad);
+        ConfigChecks.Run notJson = check(bad);
         assertEquals(2, notJson.code());
         assertTrue(notJson.err().contains("not JSON"), notJson.err());
         assertFalse(notJson.err().contains("at com.fasterxml"), notJson.err());
@@ -114,7 +99,7 @@ class ConfigCheckTest {
 
     @Test
     void sandboxTrustAndResultRulesAreCheckedToo() throws Exception {
-        Run r = variant(bc -> {
+        ConfigChecks.Run r = variant(bc -> {
             bc.put("build_sandbox", "docker");
             bc.put("build_max_processes", 3);
             bc.putArray("trusted_associations").add("MEMBER").add("FRIEND");
@@ -139,10 +124,10 @@ class ConfigCheckTest {
     void undervoltStreakDefaultsToThreeZeroTurnsItOffAndANegativeIsNamed() throws Exception {
         assertTrue(check(EXAMPLE).out().contains("pi health:         vcgencmd get_throttled and the SoC temperature at"
                 + " every probe; to maintenance when undervolted in 3 builds in a row"), check(EXAMPLE).out());
-        Run off = variant(bc -> bc.put("undervolt_builds_to_maintenance", 0));
+        ConfigChecks.Run off = variant(bc -> bc.put("undervolt_builds_to_maintenance", 0));
         assertEquals(0, off.code(), off.err());
         assertTrue(off.out().contains("undervolted Pis stay in service (undervolt_builds_to_maintenance 0)"), off.out());
-        Run bad = variant(bc -> bc.put("undervolt_builds_to_maintenance", -1));
+        ConfigChecks.Run bad = variant(bc -> bc.put("undervolt_builds_to_maintenance", -1));
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("$.config.buildcontrol.undervolt_builds_to_maintenance: expected 0 (off) or a"
                 + " positive integer, got -1"), bad.err());
@@ -150,7 +135,7 @@ class ConfigCheckTest {
 
     @Test
     void powerCommandsAreListsWithKnownPlaceholdersOnly() throws Exception {
-        Run r = variant(bc -> {
+        ConfigChecks.Run r = variant(bc -> {
             ObjectNode power = bc.putObject("power");
             power.putArray("off").add("uhubctl").add("-p").add("{port}");
             power.put("on", "uhubctl -a on");
@@ -160,14 +145,14 @@ class ConfigCheckTest {
         String err = r.err();
         assertTrue(err.contains("$.config.buildcontrol.power.on: expected a list of strings, got a string"), err);
         assertTrue(err.contains("$.config.buildcontrol.power_cycles_per_hour: expected a positive integer"), err);
-        Run mac = variant(bc -> {
+        ConfigChecks.Run mac = variant(bc -> {
             ObjectNode power = bc.putObject("power");
             power.putArray("off").add("relay").add("{mac}").add("off");
             power.putArray("on").add("relay").add("{mac}").add("on");
         });
         assertTrue(mac.err().contains("$.config.buildcontrol.power: Pi 192.168.1.31 has no mac, and its power commands"
                 + " use {mac}"), mac.err());
-        Run unknown = variant(bc -> {
+        ConfigChecks.Run unknown = variant(bc -> {
             ObjectNode power = bc.putObject("power");
             power.putArray("off").add("uhubctl").add("-p").add("{port}");
             power.putArray("on").add("uhubctl");
@@ -175,14 +160,14 @@ class ConfigCheckTest {
         assertTrue(unknown.err().contains("$.config.buildcontrol.power: off: unknown placeholder {port}"), unknown.err());
     }
 
-    private Run raw(String name, byte[] bytes) throws Exception {
+    private ConfigChecks.Run raw(String name, byte[] bytes) throws Exception {
         Path f = dir.resolve(name);
         Files.write(f, bytes);
         return check(f);
     }
 
     /** One line per problem, each {@code FILE: $...: why}, exit 2, nothing of a stack trace. */
-    private static void refused(Run r, String expected) {
+    private static void refused(ConfigChecks.Run r, String expected) {
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().contains(expected), r.err());
         for (String line : r.err().strip().split("\n")) {
@@ -219,7 +204,7 @@ class ConfigCheckTest {
         withBom[1] = (byte) 0xBB;
         withBom[2] = (byte) 0xBF;
         System.arraycopy(doc, 0, withBom, 3, doc.length);
-        Run r = raw("bom.json", withBom);
+        ConfigChecks.Run r = raw("bom.json", withBom);
         assertEquals(0, r.code(), r.err());
     }
 
@@ -259,7 +244,7 @@ class ConfigCheckTest {
 
     @Test
     void bracketedIpv6AddressesAreAcceptedWithOrWithoutAPort() throws Exception {
-        Run r = variant(bc -> bc.putArray("build_machines").add("[::1]:2222").add("[fd00::5]").add("10.0.0.9:2200"));
+        ConfigChecks.Run r = variant(bc -> bc.putArray("build_machines").add("[::1]:2222").add("[fd00::5]").add("10.0.0.9:2200"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("--1@[::1]:2222"), r.out());
         assertTrue(r.out().contains("fd00--5@[fd00::5]:22"), r.out());

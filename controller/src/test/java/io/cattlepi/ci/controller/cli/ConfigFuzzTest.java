@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cattlepi.ci.peers.HostileInput;
 import io.cattlepi.ci.peers.StackTraceWatch;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +86,7 @@ class ConfigFuzzTest {
                 }
                 Path f = dir.resolve("config-" + i + ".json");
                 Files.write(f, bytes);
-                Run r = check(f);
+                ConfigChecks.Run r = ConfigChecks.check(f);
                 files++;
                 outcomes.computeIfAbsent(kind, k -> new TreeMap<>()).merge(r.code(), 1, Integer::sum);
                 String problem = judge(f, r, failures);
@@ -112,21 +110,8 @@ class ConfigFuzzTest {
         }
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run check(Path file) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = CattlePiCiCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute("config", "check", "--config", file.toString());
-        return new Run(code, out.toString(), err.toString());
-    }
-
     /** Records what is wrong with the answer, if anything; returns the first problem's field and words. */
-    private static String judge(Path file, Run r, List<String> failures) {
+    private static String judge(Path file, ConfigChecks.Run r, List<String> failures) {
         if (r.code() == 0) {
             if (!r.err().isBlank()) {
                 failures.add(file + ": exit 0 with errors: " + r.err());
