@@ -52,6 +52,11 @@ public final class IntakeBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        System.out.println(measure(deliveries, warmup).summary("POST /webhook -> build request stored"));
+        return 0;
+    }
+
+    static Percentiles measure(int deliveries, int warmup) throws Exception {
         Path dir = Files.createTempDirectory("cattlepi-ci-bench");
         Map<String, Long> stored = new ConcurrentHashMap<>();
         try (LocalSqs sqs = LocalSqs.start();
@@ -89,27 +94,22 @@ public final class IntakeBenchmark implements Callable<Integer> {
                         .header("X-GitHub-Event", "pull_request").header("X-GitHub-Delivery", delivery)
                         .header(WebhookSignature.HEADER, WebhookSignature.sign(SECRET, body))
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() != 202) {
-                    System.err.println("delivery " + delivery + " answered " + r.statusCode());
-                    return 1;
-                }
+                BenchFailure.require(r.statusCode() == 202, "delivery " + delivery + " answered " + r.statusCode());
                 long deadline = sent + Duration.ofSeconds(30).toNanos();
                 while (!stored.containsKey(delivery)) {
-                    if (System.nanoTime() > deadline) {
-                        System.err.println("delivery " + delivery + " not stored within 30 s");
-                        return 1;
-                    }
+                    BenchFailure.require(System.nanoTime() <= deadline, "delivery " + delivery + " not stored within 30 s");
                     java.util.concurrent.locks.LockSupport.parkNanos(50_000);
                 }
                 if (i >= warmup) {
                     latency.add((stored.get(delivery) - sent) / 1e6);
                 }
             }
+            // Its long poll ends on its own within a second; ElasticMQ waits for open requests when it stops.
             consumer.interrupt();
+            consumer.join(Duration.ofSeconds(15).toMillis());
             http.close();
             queue.close();
-            System.out.println(latency.summary("POST /webhook -> build request stored"));
-            return 0;
+            return latency;
         }
     }
 

@@ -1,0 +1,175 @@
+package io.cattlepi.ci.demo.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The controller alone in its own process, started exactly as the shipped systemd unit starts it:
+ * {@code deploy/cattlepi-ci-controller} (the controller-only classpath) with the environment of
+ * {@code deploy/cattlepi-ci.service} (its Java flags, malloc arenas), the AppCDS archive moved into
+ * the benchmark's folder. Reads what the kernel says about it from {@code /proc}.
+ */
+final class ControllerProcess implements AutoCloseable {
+    private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+    /** Where the checkout's launcher and unit are, and the environment the unit gives. */
+    record Launch(Path launcher, Map<String, String> environment) {
+        static Launch fromCheckout(Path cds) throws IOException {
+            Path home = checkout();
+            Map<String, String> env = unitEnvironment(home.resolve("deploy/cattlepi-ci.service"));
+            if (env.containsKey("CATTLEPI_CI_CDS")) {
+                env.put("CATTLEPI_CI_CDS", cds.toString());
+            }
+            return new Launch(home.resolve("deploy/cattlepi-ci-controller"), env);
+        }
+    }
+
+    private final Process process;
+    private final Duration startUp;
+
+    private ControllerProcess(Process process, Duration startUp) {
+        this.process = process;
+        this.startUp = startUp;
+    }
+
+    /** Starts {@code run --config FILE} and returns once {@code /healthz} answers (or fails). */
+    static ControllerProcess start(Launch launch, Path config, int httpPort, Path output) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(launch.launcher().toString(), "run", "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        pb.environment().putAll(launch.environment());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/healthz"))
+                .timeout(Duration.ofSeconds(2)).build();
+        long started = System.nanoTime();
+        Process p = pb.start();
+        long deadline = started + TimeUnit.MINUTES.toNanos(2);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            try {
+                http.send(health, HttpResponse.BodyHandlers.discarding());
+                return new ControllerProcess(p, Duration.ofNanos(System.nanoTime() - started));
+            } catch (IOException e) {
+                TimeUnit.MILLISECONDS.sleep(5); // not listening yet
+            }
+        }
+        p.destroyForcibly();
+        throw new BenchFailure("the controller did not serve /healthz (exit " + (p.isAlive() ? "none" : p.exitValue())
+                + "); its output: " + output);
+    }
+
+    /** From launch to the first answer of {@code /healthz}. */
+    Duration startUp() {
+        return startUp;
+    }
+
+    /** Resident memory now, in MiB. */
+    double residentMiB() throws IOException {
+        return statusKiB("VmRSS") / 1024.0;
+    }
+
+    int threads() throws IOException {
+        return (int) statusKiB("Threads");
+    }
+
+    /** CPU seconds used so far: the JVM's own, and its children's it waited for (sandbox, git, ssh-agent, steps). */
+    double[] cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // Fields 14-17 of proc(5), counted from the state field (3).
+        double own = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) TICKS_PER_SECOND;
+        double children = (Long.parseLong(f[13]) + Long.parseLong(f[14])) / (double) TICKS_PER_SECOND;
+        return new double[] {own, children};
+    }
+
+    private long statusKiB(String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IOException("no " + field + " in /proc/" + process.pid() + "/status");
+    }
+
+    /** SIGTERM, as systemd stops it (the AppCDS archive is written then), then waits. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The checkout this benchmark runs from: where {@code controller/target} and {@code deploy} are. */
+    static Path checkout() throws IOException {
+        String home = System.getProperty("cattlepi.ci.home");
+        Path from;
+        if (home != null) {
+            from = Path.of(home);
+        } else {
+            try {
+                from = Path.of(ControllerProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            } catch (java.net.URISyntaxException e) {
+                throw new IOException("cannot tell where the benchmark runs from", e);
+            }
+        }
+        for (Path dir = from.toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve("deploy/cattlepi-ci-controller"))) {
+                Path jar = dir.resolve("controller/target/cattlepi-ci-controller.jar");
+                if (!Files.exists(jar)) {
+                    throw new BenchFailure("no " + jar + ": build the controller first (mvn -DskipTests package)");
+                }
+                return dir;
+            }
+        }
+        throw new BenchFailure("not run from a CattlePi CI checkout (no deploy/cattlepi-ci-controller above " + from + ")");
+    }
+
+    /** The unit's {@code Environment=} assignments, unquoted as systemd reads them. */
+    static Map<String, String> unitEnvironment(Path unit) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(unit)) {
+            if (!line.startsWith("Environment=")) {
+                continue;
+            }
+            for (String word : words(line.substring("Environment=".length()))) {
+                int eq = word.indexOf('=');
+                if (eq > 0) {
+                    env.put(word.substring(0, eq), word.substring(eq + 1));
+                }
+            }
+        }
+        return env;
+    }
+
+    private static List<String> words(String s) {
+        List<String> out = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean quoted = false;
+        for (char c : s.toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ' ' && !quoted) {
+                if (w.length() > 0) {
+                    out.add(w.toString());
+                    w.setLength(0);
+                }
+            } else {
+                w.append(c);
+            }
+        }
+        if (w.length() > 0) {
+            out.add(w.toString());
+        }
+        return out;
+    }
+}
