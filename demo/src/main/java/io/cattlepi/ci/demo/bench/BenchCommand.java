@@ -33,12 +33,17 @@ public final class BenchCommand implements Callable<Integer> {
                     + " the local queue; a Pi 3B+ takes several times longer).")
     double awsCli;
 
+    @Option(names = "--controller-env", hidden = true, paramLabel = "NAME=VALUE",
+            description = "Footprint experiments: override the unit's environment for the controller process"
+                    + " (with -XX:NativeMemoryTracking=summary its native memory and threads are saved beside its log).")
+    java.util.Map<String, String> controllerEnv = java.util.Map.of();
+
     @Override
     public Integer call() throws Exception {
         BenchScale scale = tiny ? BenchScale.tiny() : quick ? BenchScale.quick() : BenchScale.full();
         Figures figures;
         try {
-            figures = new BenchRun(scale, awsCli, parts, System.err).run();
+            figures = new BenchRun(scale, awsCli, parts, controllerEnv, System.err).run();
         } catch (BenchFailure e) {
             System.err.println("bench: " + e.getMessage());
             return 1;

@@ -14,12 +14,15 @@ final class BenchRun {
     private final BenchScale scale;
     private final double awsCli;
     private final Set<Part> parts;
+    private final java.util.Map<String, String> controllerEnv;
     private final PrintStream progress;
     private final Figures f = new Figures();
     private DispatchBenchmark.Result dispatch;
     private MakespanBenchmark.Result makespan;
 
-    BenchRun(BenchScale scale, double awsCli, Set<Part> parts, PrintStream progress) {
+    BenchRun(BenchScale scale, double awsCli, Set<Part> parts, java.util.Map<String, String> controllerEnv,
+             PrintStream progress) {
+        this.controllerEnv = controllerEnv;
         this.scale = scale;
         this.awsCli = awsCli;
         this.parts = parts;
@@ -125,7 +128,7 @@ final class BenchRun {
     }
 
     private void footprint() throws Exception {
-        FootprintBenchmark.Result r = FootprintBenchmark.measure(scale.footprintBuilds(), scale.startups());
+        FootprintBenchmark.Result r = FootprintBenchmark.measure(scale.footprintBuilds(), scale.startups(), controllerEnv, progress);
         f.put("footprint_builds", r.builds());
         f.put("rss_mb", r.residentMiB());
         f.put("threads", r.threads());

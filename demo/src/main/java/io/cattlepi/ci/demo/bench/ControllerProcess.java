@@ -33,6 +33,13 @@ final class ControllerProcess implements AutoCloseable {
             }
             return new Launch(home.resolve("deploy/cattlepi-ci-controller"), env);
         }
+
+        /** The same with some variables replaced (experiments with other flags). */
+        Launch with(Map<String, String> more) {
+            Map<String, String> env = new LinkedHashMap<>(environment);
+            env.putAll(more);
+            return new Launch(launcher, env);
+        }
     }
 
     private final Process process;
@@ -98,6 +105,23 @@ final class ControllerProcess implements AutoCloseable {
             }
         }
         throw new IOException("no " + field + " in /proc/" + process.pid() + "/status");
+    }
+
+    /** Its native memory summary, a thread dump, its heap and its mappings (jcmd, /proc), into {@code dir}. */
+    void saveDiagnostics(Path dir) throws IOException, InterruptedException {
+        for (String proc : List.of("smaps_rollup", "smaps")) {
+            Files.copy(Path.of("/proc", Long.toString(process.pid()), proc), dir.resolve(proc + ".txt"));
+        }
+        // The histogram collects first: the heap info after it is the live set.
+        List<String> commands = List.of("VM.native_memory summary", "Thread.print", "GC.heap_info", "GC.class_histogram",
+                "GC.heap_info");
+        for (int i = 0; i < commands.size(); i++) {
+            String what = commands.get(i);
+            List<String> cmd = new ArrayList<>(List.of("jcmd", Long.toString(process.pid())));
+            cmd.addAll(List.of(what.split(" ")));
+            Path to = dir.resolve(i + "-" + what.split(" ")[0] + ".txt");
+            new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(to.toFile()).start().waitFor(60, TimeUnit.SECONDS);
+        }
     }
 
     /** SIGTERM, as systemd stops it (the AppCDS archive is written then), then waits. */

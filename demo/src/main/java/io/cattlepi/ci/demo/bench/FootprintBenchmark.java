@@ -36,11 +36,14 @@ final class FootprintBenchmark {
     private FootprintBenchmark() {
     }
 
-    static Result measure(int builds, int startups) throws Exception {
+    static Result measure(int builds, int startups, Map<String, String> override, java.io.PrintStream progress)
+            throws Exception {
         Path dir = Files.createTempDirectory("cattlepi-ci-bench-footprint");
         DemoWorld.Options options = new DemoWorld.Options(BenchScale.RACK, PiTimings.fast(), 0, Duration.ofMinutes(2),
                 Duration.ofSeconds(30), Duration.ofSeconds(30), List.of(List.of("true")));
-        ControllerProcess.Launch launch = ControllerProcess.Launch.fromCheckout(dir.resolve("cattlepi-ci.jsa"));
+        ControllerProcess.Launch launch = ControllerProcess.Launch.fromCheckout(dir.resolve("cattlepi-ci.jsa"))
+                .with(override);
+        progress.println("bench: controller " + launch.environment() + ", output in " + dir);
         try (DemoWorld world = DemoWorld.start(dir.resolve("world"), options)) {
             Path config = world.configFile();
             int port = world.config().server().port();
@@ -67,6 +70,9 @@ final class FootprintBenchmark {
                 double[] before = p.cpuSeconds();
                 build(world, port, store, pr, builds);
                 double[] after = p.cpuSeconds();
+                if (launch.environment().getOrDefault("CATTLEPI_CI_JAVA_OPTS", "").contains("NativeMemoryTracking")) {
+                    p.saveDiagnostics(dir);
+                }
                 return new Result(starts.median(), first, p.residentMiB(), p.threads(), (after[0] - before[0]) / builds,
                         (after[1] - before[1]) / builds, builds);
             }
