@@ -1,10 +1,13 @@
 package io.cattlepi.ci.intake;
 
+import io.cattlepi.ci.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -32,15 +35,20 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
 
     private final SqsClient client;
     private final String queueUrl;
+    private final ScheduledExecutorService timeouts;
 
-    private SqsWorkQueue(SqsClient client, String queueUrl) {
+    private SqsWorkQueue(SqsClient client, String queueUrl, ScheduledExecutorService timeouts) {
         this.client = client;
         this.queueUrl = queueUrl;
+        this.timeouts = timeouts;
     }
 
     public static SqsWorkQueue open(SqsSettings s) {
         // The socket must outlive the longest long poll (20 s) by the call timeout.
         Duration socket = Duration.ofSeconds(20).plus(s.timeout());
+        // One thread for the call timeouts instead of the SDK's five per client: on a Pi 3B+
+        // every idle thread is resident memory (docs/performance.md).
+        ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sqs-timeouts"));
         SqsClientBuilder b = SqsClient.builder()
                 .region(Region.of(s.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
@@ -48,11 +56,12 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(s.timeout())
                         .socketTimeout(socket))
-                .overrideConfiguration(o -> o.apiCallTimeout(socket.plus(s.timeout())).apiCallAttemptTimeout(socket));
+                .overrideConfiguration(o -> o.apiCallTimeout(socket.plus(s.timeout())).apiCallAttemptTimeout(socket)
+                        .scheduledExecutorService(timeouts));
         if (s.endpointOverride() != null) {
             b.endpointOverride(s.endpointOverride());
         }
-        return new SqsWorkQueue(b.build(), s.queueUrl());
+        return new SqsWorkQueue(b.build(), s.queueUrl(), timeouts);
     }
 
     public String queueUrl() {
@@ -107,6 +116,7 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
     @Override
     public void close() {
         client.close();
+        timeouts.shutdownNow();
     }
 
     private static QueuedMessage message(Message m) {
