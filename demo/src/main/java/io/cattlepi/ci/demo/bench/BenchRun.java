@@ -40,6 +40,7 @@ final class BenchRun {
             f.put("load_" + part, loadAverage());
             progress.printf("bench: %s (load %s)...%n", part, f.get("load_" + part));
             long t = System.nanoTime();
+            java.util.Set<String> before = f.keys();
             switch (part) {
                 case dispatch -> dispatch();
                 case makespan -> makespan();
@@ -51,6 +52,12 @@ final class BenchRun {
                 default -> throw new IllegalStateException(part.name());
             }
             progress.printf("bench: %s took %.0f s%n", part, (System.nanoTime() - t) / 1e9);
+            // Each part's figures as soon as it has them: a long run that fails later keeps them.
+            for (String key : f.keys()) {
+                if (!before.contains(key)) {
+                    progress.printf("bench:   %s = %s%n", key, f.get(key));
+                }
+            }
         }
         f.put("bench_seconds", (System.nanoTime() - started) / 1e9);
         return f;

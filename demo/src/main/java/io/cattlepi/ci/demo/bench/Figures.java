@@ -28,8 +28,8 @@ final class Figures {
         return v instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
-    Map<String, Object> asMap() {
-        return Map.copyOf(values);
+    java.util.Set<String> keys() {
+        return new java.util.LinkedHashSet<>(values.keySet());
     }
 
     void writeJson(Path file) throws IOException {
