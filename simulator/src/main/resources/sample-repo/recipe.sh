@@ -7,7 +7,8 @@
 # SLOW makes it print a line every half second for six seconds (a log to watch grow), THIEF runs
 # thief.sh (a hostile pull request hunting the controller's secrets), HOG starts 2000 sleeping
 # processes and then allocates up to 1 GiB (a runaway build, bounded), FILL fills the workspace's
-# file system until it is full.
+# file system until it is full. A passing build leaves boot images in builder/latest/output/ (see
+# make_image.sh: BOOT_TEST_FAIL and CORRUPT_IMAGE shape them) for the controller's boot test.
 set -eu
 : "${BUILDER_NODE:?BUILDER_NODE is not set}"
 
@@ -51,6 +52,7 @@ raspbian_cattlepi)
   git rev-parse HEAD > artifacts/commit.txt
   echo "raspbian_cattlepi image for $(cat artifacts/commit.txt)" | md5sum > artifacts/image.md5
   if [ -f FAIL ]; then echo "FAIL marker: failing like a broken recipe"; exit 2; fi
+  ./make_image.sh raspbian_cattlepi
   echo "image built"
   ;;
 *)

@@ -7,6 +7,9 @@ public interface CattlePiApi {
 
     void putConfig(String device, DeviceConfig config) throws CattlePiApiException;
 
+    /** Removes the device's own config: it boots the {@code default} one again. Deleting none is not an error. */
+    void deleteConfig(String device) throws CattlePiApiException;
+
     /** The device's track log, oldest first. */
     java.util.List<TrackEvent> track(String device) throws CattlePiApiException;
 }

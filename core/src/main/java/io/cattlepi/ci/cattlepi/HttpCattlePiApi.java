@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The CattlePi API over HTTP: {@code GET/POST {endpoint}/boot/{device}/config} with {@code X-Api-Key}. */
+/** The CattlePi API over HTTP: {@code GET/POST/DELETE {endpoint}/boot/{device}/config} with {@code X-Api-Key}. */
 public final class HttpCattlePiApi implements CattlePiApi {
     /** The API refuses larger bodies; checking first gives a clear error instead of a 413. */
     public static final int MAX_CONFIG_BYTES = 4096;
@@ -55,6 +55,20 @@ public final class HttpCattlePiApi implements CattlePiApi {
         }
         send(request(device).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), "writing the config of " + device);
+    }
+
+    @Override
+    public void deleteConfig(String device) throws CattlePiApiException {
+        if (device.equals("default")) {
+            throw new IllegalArgumentException("the default config is never deleted");
+        }
+        try {
+            send(request(device).DELETE().build(), "deleting the config of " + device);
+        } catch (CattlePiApiException e) {
+            if (e.kind() != Kind.NOT_FOUND) {
+                throw e;
+            }
+        }
     }
 
     @Override

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cattlepi.ci.autobuild.AutobuildSettings;
 import io.cattlepi.ci.autobuild.CronSchedule;
+import io.cattlepi.ci.boottest.BootTestSettings;
+import io.cattlepi.ci.boottest.ControllerAddress;
 import io.cattlepi.ci.build.run.RecipeSettings;
 import io.cattlepi.ci.build.run.ResultRules;
 import io.cattlepi.ci.build.run.StepRunner;
@@ -15,11 +17,13 @@ import io.cattlepi.ci.fleet.ssh.SshKeys;
 import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.IntakeSettings;
 import io.cattlepi.ci.intake.SqsSettings;
+import io.cattlepi.ci.power.PowerSettings;
 import io.cattlepi.ci.rack.RackSettings;
 import io.cattlepi.ci.report.GitHubSettings;
 import io.cattlepi.ci.report.S3Settings;
 import io.cattlepi.ci.sandbox.SandboxKind;
 import io.cattlepi.ci.sandbox.SandboxSettings;
+import io.cattlepi.ci.schedule.Placement;
 import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.worker.RackMember;
 import java.io.IOException;
@@ -113,11 +117,14 @@ public final class ConfigLoader {
             hidden.add(file);
         }
         SandboxSettings sandbox = sandbox(f, hidden);
+        Placement placement = placement(f, rack == null ? List.of() : rack.members());
+        PowerSettings power = PowerConfig.read(f, rack == null ? List.of() : rack.members());
+        BootTestSettings bootTest = bootTest(f, server, workspaces);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return new BuildControlConfig(queue, deadLetters, s3, github, intake, rack, recipe, sandbox, engine, autobuild,
-                server, store);
+                server, store, placement, power, bootTest);
     }
 
     // ---- the sandbox: what a build may reach, and how much it may use
@@ -323,7 +330,43 @@ public final class ConfigLoader {
         return List.copyOf(out);
     }
 
-    /** {@code "host"}, {@code "host:port"} or {@code {name, host, port, mac}}; null after recording a problem. */
+    /**
+     * {@code build_labels}: {@code owner/name} (every build of the repository) or
+     * {@code owner/name@branch} (pushes to that branch) to the labels a Pi must carry; each label
+     * must be on some configured Pi, or such builds would wait forever.
+     */
+    private static Placement placement(ConfigFields f, List<RackMember> rack) {
+        JsonNode v = f.raw("build_labels");
+        if (v == null) {
+            return Placement.of(rack, Map.of());
+        }
+        if (!v.isObject()) {
+            f.problem(f.at("build_labels"), "expected an object of owner/name or owner/name@branch to labels");
+            return Placement.ANYWHERE;
+        }
+        Set<String> known = new HashSet<>();
+        rack.forEach(m -> known.addAll(m.labels()));
+        Map<String, Set<String>> required = new LinkedHashMap<>();
+        v.fields().forEachRemaining(e -> {
+            String at = f.at("build_labels") + "." + e.getKey();
+            String[] key = e.getKey().split("@", 2);
+            if (!REPO.matcher(key[0]).matches() || key.length == 2 && key[1].isBlank()) {
+                f.problem(at, "expected owner/name or owner/name@branch");
+                return;
+            }
+            ConfigFields labels = new ConfigFields(JSON.createObjectNode().set("labels", e.getValue()), at, f.problems());
+            List<String> list = labels.strings("labels", List.of());
+            for (String l : list) {
+                if (!known.contains(l)) {
+                    f.problem(at, "no Pi carries the label \"" + l + "\": such builds would never run");
+                }
+            }
+            required.put(e.getKey(), Set.copyOf(list));
+        });
+        return Placement.of(rack, required);
+    }
+
+    /** {@code "host"}, {@code "host:port"} or {@code {name, host, port, mac, labels}}; null after recording a problem. */
     private static RackMember machine(ConfigFields f, JsonNode m, String where) {
         if (m.isTextual()) {
             String s = m.asText().trim();
@@ -345,8 +388,10 @@ public final class ConfigLoader {
             String name = m.path("name").asText(host);
             int port = m.has("port") ? (m.get("port").canConvertToInt() ? m.get("port").asInt() : -1) : 22;
             String mac = m.path("mac").asText(null);
+            List<String> labels = mf.strings("labels", List.of());
+            mf.problems().forEach(p -> f.problem(p.path(), p.message()));
             try {
-                return RackMember.of(name, host, port, mac);
+                return RackMember.of(name, host, port, mac, labels);
             } catch (RackMember.InvalidMember e) {
                 f.problem(mf.at(e.field()), e.getMessage());
                 return null;
@@ -376,9 +421,7 @@ public final class ConfigLoader {
     }
 
     static Path defaultDataDir() {
-        String xdg = System.getenv("XDG_DATA_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
-        return base.resolve("cattlepi-ci");
+        return StateFolder.current();
     }
 
     // ---- the recipe: steps, timeouts, what a build may know
@@ -506,6 +549,46 @@ public final class ConfigLoader {
             }
         }
         return out.isEmpty() ? fallback : List.copyOf(out);
+    }
+
+    // ---- the boot test: the recipe's battery on the image just built
+
+    private static BootTestSettings bootTest(ConfigFields f, ServerSettings server, Path workspaces) {
+        boolean enabled = f.bool("boot_test", true);
+        String recipe = f.text("boot_test_recipe", false, BootTestSettings.DEFAULT_RECIPE);
+        if (!BootTestSettings.NAME.matcher(recipe).matches()) {
+            f.problem(f.at("boot_test_recipe"), "expected a recipe name (letters, digits, '.', '_', '-'), got \""
+                    + recipe + "\"");
+            recipe = BootTestSettings.DEFAULT_RECIPE;
+        }
+        String images = relativeFolder(f, "boot_test_images_dir", BootTestSettings.DEFAULT_IMAGES_DIR);
+        String tests = relativeFolder(f, "boot_test_dir", BootTestSettings.DEFAULT_TESTS_DIR);
+        BootTestSettings.ImagesVia via;
+        try {
+            via = BootTestSettings.ImagesVia.fromWire(f.text("boot_test_images_via", false, "controller"));
+        } catch (IllegalArgumentException e) {
+            f.problem(f.at("boot_test_images_via"), e.getMessage());
+            via = BootTestSettings.ImagesVia.CONTROLLER;
+        }
+        URI base = f.url("boot_test_image_base_url", false, null);
+        return new BootTestSettings(enabled, recipe, images, tests,
+                f.text("boot_test_status_context", false, BootTestSettings.DEFAULT_CONTEXT),
+                f.seconds("boot_test_boot_timeout_s", seconds(BootTestSettings.DEFAULT_BOOT_TIMEOUT)),
+                f.seconds("boot_test_test_timeout_s", seconds(BootTestSettings.DEFAULT_TEST_TIMEOUT)),
+                f.seconds("boot_test_timeout_s", seconds(BootTestSettings.DEFAULT_TIMEOUT)),
+                f.text("boot_test_reboot_command", false, BootTestSettings.DEFAULT_REBOOT), via,
+                base != null ? base : ControllerAddress.of(server.host(), server.port()),
+                f.positiveInt("boot_test_max_image_mb", (int) BootTestSettings.DEFAULT_MAX_IMAGE_MB) * 1024L * 1024L,
+                workspaces.resolve(".boot-images"));
+    }
+
+    private static String relativeFolder(ConfigFields f, String key, String fallback) {
+        String dir = f.text(key, false, fallback);
+        if (!BootTestSettings.relativeFolder(dir)) {
+            f.problem(f.at(key), "expected a folder relative to the checkout, without '..', got \"" + dir + "\"");
+            return fallback;
+        }
+        return dir;
     }
 
     // ---- the engine, the autobuild and the HTTP server

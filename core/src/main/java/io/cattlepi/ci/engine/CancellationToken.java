@@ -4,29 +4,34 @@ import io.cattlepi.ci.build.BuildWork;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A build's cancellation: set once, runs the registered actions (kill the process tree) once. */
+/** A build's cancellation: set once with its reason, runs the registered actions (kill the process tree) once. */
 final class CancellationToken implements BuildWork.Cancellation {
     private final List<Runnable> actions = new CopyOnWriteArrayList<>();
-    private volatile boolean cancelled;
+    private volatile String reason;
 
     @Override
     public boolean cancelled() {
-        return cancelled;
+        return reason != null;
+    }
+
+    /** The build's final description, or null while it is not cancelled. */
+    String reason() {
+        return reason;
     }
 
     @Override
     public void onCancel(Runnable action) {
         actions.add(action);
-        if (cancelled) {
+        if (cancelled()) {
             action.run();
         }
     }
 
-    void cancel() {
-        if (cancelled) {
+    synchronized void cancel(String why) {
+        if (cancelled()) {
             return;
         }
-        cancelled = true;
+        reason = why;
         actions.forEach(Runnable::run);
     }
 }

@@ -305,10 +305,7 @@ public final class DelegatedBuilds implements AutoCloseable {
     }
 
     private void note(String buildId, String kind, String detail) {
-        store.write(tx -> {
-            tx.append(Event.BUILD, buildId, kind, detail);
-            return null;
-        });
+        store.note(Event.BUILD, buildId, kind, detail);
     }
 
     private void beat() {

@@ -4,13 +4,16 @@ import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildIds;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.build.Lease;
+import io.cattlepi.ci.cancel.Cancellations;
 import io.cattlepi.ci.concurrent.DaemonThreads;
 import io.cattlepi.ci.fleet.FleetMonitor;
 import io.cattlepi.ci.fleet.FleetSettings;
 import io.cattlepi.ci.metrics.EngineMetrics;
 import io.cattlepi.ci.retry.Sleeper;
+import io.cattlepi.ci.schedule.Placement;
 import io.cattlepi.ci.schedule.Scheduler;
 import io.cattlepi.ci.store.Store;
+import io.cattlepi.ci.store.Tx;
 import io.cattlepi.ci.worker.RackMember;
 import io.cattlepi.ci.worker.Worker;
 import io.cattlepi.ci.worker.WorkerState;
@@ -53,13 +56,19 @@ public final class Engine implements AutoCloseable {
 
     public Engine(Store store, EnginePorts ports, EngineSettings settings, FleetSettings fleetSettings,
                   List<RackMember> rack, Sleeper sleeper) {
+        this(store, ports, settings, fleetSettings, rack, Placement.of(rack, java.util.Map.of()), sleeper);
+    }
+
+    /** @param placement which Pi may take which build (labels) */
+    public Engine(Store store, EnginePorts ports, EngineSettings settings, FleetSettings fleetSettings,
+                  List<RackMember> rack, Placement placement, Sleeper sleeper) {
         this.store = store;
         this.ports = ports;
         this.settings = settings;
         this.rack = List.copyOf(rack);
-        this.scheduler = new Scheduler(store);
+        this.scheduler = new Scheduler(store, placement);
         this.fleetPool = Executors.newFixedThreadPool(fleetSettings.parallelProbes(), DaemonThreads.named("fleet"));
-        this.fleet = new FleetMonitor(store, ports.probe(), ports.reset(), fleetSettings, timer, fleetPool,
+        this.fleet = new FleetMonitor(store, ports.probe(), ports.reset(), fleetSettings, ports.power(), timer, fleetPool,
                 (before, after) -> {
                     if (after.state() == WorkerState.READY) {
                         wake();
@@ -70,8 +79,9 @@ public final class Engine implements AutoCloseable {
                 settings, timer, metrics, ports.probe(), ports.workersConfig());
         this.waiting = new WaitingNotices(store, ports.statuses(), ports.publisher(),
                 new StatusText(settings, ports.publisher()), settings);
-        // After admission: bind the new builds, settle builds a newer push superseded, tell waiting ones why.
+        // After admission: stop builds it cancelled, bind the new builds, settle builds a newer push superseded, tell waiting ones why.
         this.consumer = new QueueConsumer(ports.queue(), ports.admission(), scheduler::freeCapacity, () -> {
+            applyCancellations();
             wake();
             finisher.settleAll();
             postWaiting();
@@ -158,12 +168,28 @@ public final class Engine implements AutoCloseable {
         return fleet.undrain(workerId);
     }
 
-    /** Queues a new build of the same commit (no SQS message: nothing to delete at the end). */
+    /** Switches a Pi off and on (its power commands); refused while it runs a build. */
+    public Worker powerCycle(String workerId, String why) {
+        return fleet.powerCycle(workerId, why);
+    }
+
+    /**
+     * Queues a new build of the same commit (no SQS message: nothing to delete at the end), or
+     * returns the one already waiting for a Pi: asking twice never builds the commit twice.
+     */
     public Build retry(String buildId) {
         Build again = store.write(tx -> {
             Build old = tx.build(buildId).orElseThrow(() -> new IllegalArgumentException("no build " + buildId));
             if (old.state() != BuildState.DONE && old.state() != BuildState.REJECTED) {
                 throw new IllegalStateException("build " + buildId + " is " + old.state().wireName() + ", not finished");
+            }
+            if (old.repository() != null && old.sha() != null) {
+                java.util.Optional<Build> waiting = tx.buildsOf(old.repository(), old.sha(), old.event()).stream()
+                        .filter(b -> b.state() == BuildState.QUEUED || b.state() == BuildState.SCHEDULED)
+                        .filter(b -> java.util.Objects.equals(b.ref(), old.ref())).findFirst();
+                if (waiting.isPresent()) {
+                    return waiting.get();
+                }
             }
             Build b = Build.queued(BuildIds.next(tx.now()), old.repository(), old.sha(), old.ref(), old.prNumber(),
                     old.cloneUrl(), old.event(), null, null, null, tx.now());
@@ -174,9 +200,27 @@ public final class Engine implements AutoCloseable {
         return again;
     }
 
-    /** Stops a running build; it ends with status error. */
-    public boolean cancel(String buildId) {
-        return runner.cancel(buildId);
+    /**
+     * Cancels a build: one not yet on a Pi ends at once; one on a Pi has its process tree killed
+     * and its Pi reset. Either way it ends {@code error} with {@code description} and is reported
+     * as any build is.
+     *
+     * @throws IllegalArgumentException when there is no such build
+     */
+    public Cancellations.Outcome cancel(String buildId, String description) {
+        Cancellations.Outcome done = store.write(tx -> Cancellations.cancel(tx,
+                tx.build(buildId).orElseThrow(() -> new IllegalArgumentException("no build " + buildId)), description));
+        switch (done) {
+            case ENDED -> finisher.settleSoon(buildId, java.time.Duration.ZERO);
+            case ASKED -> runner.cancel(buildId, description);
+            default -> { }
+        }
+        return done;
+    }
+
+    /** Cancels the builds whose cancellation is stored (asked by admission: superseded, closed) and run here. */
+    private void applyCancellations() {
+        store.read(Tx::cancelRequests).forEach(runner::cancel);
     }
 
     public EngineMetrics metrics() {
@@ -199,7 +243,7 @@ public final class Engine implements AutoCloseable {
     public void close() {
         consumer.close();
         fleet.close();
-        runner.cancelAll();
+        runner.stopAll();
         decisions.shutdownNow();
         timer.shutdownNow();
         buildPool.shutdown();

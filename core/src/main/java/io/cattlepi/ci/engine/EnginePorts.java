@@ -1,6 +1,7 @@
 package io.cattlepi.ci.engine;
 
 import io.cattlepi.ci.build.BuildWork;
+import io.cattlepi.ci.fleet.PowerControl;
 import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.fleet.WorkerReset;
 import io.cattlepi.ci.intake.MessageAdmission;
@@ -14,8 +15,15 @@ import io.cattlepi.ci.report.StatusPublisher;
  *
  * @param heartbeat     keeps in-flight messages invisible; called at a fraction of the visibility timeout
  * @param workersConfig checked before and after every build
+ * @param power         what may be done with the Pis' power
  */
 public record EnginePorts(WorkQueue queue, MessageAdmission admission, Runnable heartbeat, StatusPublisher statuses,
                           FolderPublisher publisher, BuildWork work, Probe probe, WorkerReset reset,
-                          WorkersConfigCheck workersConfig) {
+                          WorkersConfigCheck workersConfig, PowerControl power) {
+    /** Without power control. */
+    public EnginePorts(WorkQueue queue, MessageAdmission admission, Runnable heartbeat, StatusPublisher statuses,
+                       FolderPublisher publisher, BuildWork work, Probe probe, WorkerReset reset,
+                       WorkersConfigCheck workersConfig) {
+        this(queue, admission, heartbeat, statuses, publisher, work, probe, reset, workersConfig, PowerControl.NONE);
+    }
 }

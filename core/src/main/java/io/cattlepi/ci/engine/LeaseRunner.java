@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeaseRunner {
     private static final Logger log = LoggerFactory.getLogger(LeaseRunner.class);
+    private static final String STOPPING = "the controller stopped during the build";
 
     private final Store store;
     private final BuildWork work;
@@ -52,6 +53,7 @@ public final class LeaseRunner {
     private final Map<String, CancellationToken> running = new ConcurrentHashMap<>();
     private final Probe probe;
     private final WorkersConfigCheck workersConfig;
+    private volatile boolean stopping;
 
     public LeaseRunner(Store store, BuildWork work, FolderPublisher publisher, StatusPublisher statuses,
                        FleetMonitor fleet, Finisher finisher, EngineSettings settings,
@@ -76,19 +78,26 @@ public final class LeaseRunner {
         return running.size();
     }
 
-    /** Stops a running build; its work ends with {@code error}. Returns false when it is not running here. */
-    public boolean cancel(String buildId) {
+    /**
+     * Stops a build running here: its process tree is killed and it ends {@code error} with
+     * {@code description}. Returns false when it is not running in this process.
+     */
+    public boolean cancel(String buildId, String description) {
         CancellationToken token = running.get(buildId);
         if (token == null) {
             return false;
         }
-        token.cancel();
+        token.cancel(description);
         return true;
     }
 
-    /** Stops every running build (controller shutdown). */
-    public void cancelAll() {
-        running.values().forEach(CancellationToken::cancel);
+    /**
+     * The controller is stopping: running builds are killed and left {@code running} in the store,
+     * as after a crash, so the next start runs them again (or ends them) and resets their Pis.
+     */
+    public void stopAll() {
+        stopping = true;
+        running.values().forEach(t -> t.cancel(STOPPING));
     }
 
     public void run(Lease lease) {
@@ -97,21 +106,25 @@ public final class LeaseRunner {
             requeue(lease, "the workers' config had drifted: its Pi is reset first");
             return;
         }
+        CancellationToken token = new CancellationToken();
+        running.put(id, token);
+        // Registered before the start is committed: a cancel asked from now on either finds the
+        // token or is read by this transaction.
         Build started = store.write(tx -> {
             Build b = tx.build(id).orElse(null);
             if (b == null || b.state() != BuildState.SCHEDULED) {
                 return null;
             }
+            tx.cancelRequest(id).ifPresent(token::cancel);
             Build r = b.started(tx.now());
             tx.buildChanged(b, r);
             return r;
         });
         if (started == null) {
+            running.remove(id);
             return;
         }
         metrics.dispatchLatency().observe(seconds(Duration.between(started.createdAt(), started.startedAt())));
-        CancellationToken token = new CancellationToken();
-        running.put(id, token);
         WorkOutcome outcome;
         Path folder = settings.workspaces().resolve(id);
         ScheduledFuture<?> uploads = null;
@@ -121,10 +134,15 @@ public final class LeaseRunner {
             uploads = timer.scheduleWithFixedDelay(() -> publishQuietly(id, folder),
                     0, settings.logUploadEvery().toMillis(), TimeUnit.MILLISECONDS);
             CrashPoint.reach(CrashPoint.CHECKING_OUT);
-            outcome = work.run(new Lease(started, lease.worker()), folder, token);
+            outcome = token.cancelled() ? WorkOutcome.error(token.reason())
+                    : work.run(new Lease(started, lease.worker()), folder, token);
         } catch (IOException | RuntimeException e) {
             log.error("build {} failed in the controller", id, e);
             outcome = WorkOutcome.error("controller error: " + e.getMessage());
+        } catch (InterruptedException e) {
+            // The controller is stopping: the build is re-run after the restart (Reconciler).
+            Thread.currentThread().interrupt();
+            outcome = WorkOutcome.error("interrupted: the controller is stopping");
         } catch (Exception e) {
             outcome = WorkOutcome.error("controller error: " + e.getMessage());
         } finally {
@@ -133,8 +151,14 @@ public final class LeaseRunner {
             }
             running.remove(id);
         }
-        if (token.cancelled() && outcome.result() != BuildResult.ERROR) {
-            outcome = WorkOutcome.error("cancelled");
+        if (stopping && (token.cancelled() || Thread.currentThread().isInterrupted())) {
+            log.info("build {} stopped with the controller; the next start runs it again or ends it", id);
+            return;
+        }
+        if (token.cancelled()) {
+            // Whatever the killed steps printed, the build ends because it was cancelled; the
+            // recipe may have been rebooting the Pi, so the Pi is probed before its reset.
+            outcome = WorkOutcome.error(token.reason());
         }
         if (outcome.result() == BuildResult.FAILURE) {
             outcome = blameThePi(lease, outcome);
@@ -150,17 +174,16 @@ public final class LeaseRunner {
             Build b = tx.build(id).orElseThrow();
             Build f = b.finished(end.result(), end.description(), tx.now());
             tx.buildChanged(b, f);
+            tx.forgetCancel(id);
             return f;
         });
         if (finished.startedAt() != null) {
             metrics.buildDuration().observe(seconds(Duration.between(finished.startedAt(), finished.finishedAt())));
         }
         log.info("build {} on {}: {} ({})", id, lease.worker().id(), end.result().wireName(), end.description());
-        drifted("after build " + id).ifPresent(fields -> store.write(tx -> {
-            tx.append(Event.BUILD, id, "workers-config-drift", "the workers' CattlePi config changed while this build"
-                    + " ran (" + fields + "); it was put back and the ready Pis reset");
-            return null;
-        }));
+        drifted("after build " + id).ifPresent(fields -> store.note(Event.BUILD, id, "workers-config-drift",
+                "the workers' CattlePi config changed while this build ran (" + fields
+                        + "); it was put back and the ready Pis reset"));
         fleet.leaseEnded(lease.worker().id(), end.piSuspect(), "build " + id + " ended: " + end.result().wireName());
         finisher.settleSoon(id, Duration.ZERO);
     }
@@ -200,21 +223,9 @@ public final class LeaseRunner {
                 + " stopped answering during the build (" + failed.description() + ")", true);
     }
 
+    /** In the background: the build never waits for GitHub, and a failed post is retried while it runs. */
     private void postPending(Build b) {
-        try {
-            statuses.post(b.repository(), b.sha(), text.pending(b));
-            store.write(tx -> {
-                Build now = tx.build(b.id()).orElseThrow();
-                tx.putBuild(now.withPostedStatus("pending"));
-                return null;
-            });
-        } catch (ReportException e) {
-            // The build goes on: a missing pending status is cosmetic, the final one is retried.
-            store.write(tx -> {
-                tx.append(Event.BUILD, b.id(), "status-failed", "pending status not posted: " + e.getMessage());
-                return null;
-            });
-        }
+        finisher.postPending(b, text.pending(b));
     }
 
     private void publishQuietly(String id, Path folder) {

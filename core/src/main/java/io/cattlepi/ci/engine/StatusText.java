@@ -1,5 +1,6 @@
 package io.cattlepi.ci.engine;
 
+import io.cattlepi.ci.boottest.BootTestRecord;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.report.CommitState;
 import io.cattlepi.ci.report.CommitStatus;
@@ -7,12 +8,12 @@ import io.cattlepi.ci.report.FolderPublisher;
 import java.util.function.Function;
 
 /** What a build's commit statuses say and link to. */
-final class StatusText {
+public final class StatusText {
     private final EngineSettings settings;
     private final FolderPublisher publisher;
     private final Function<Build, String> link;
 
-    StatusText(EngineSettings settings, FolderPublisher publisher) {
+    public StatusText(EngineSettings settings, FolderPublisher publisher) {
         this(settings, publisher, null);
     }
 
@@ -23,7 +24,8 @@ final class StatusText {
         this.link = link;
     }
 
-    String targetUrl(Build b) {
+    /** The build's page in the UI (with {@code public_url}), else its logs' index. */
+    public String targetUrl(Build b) {
         String own = link == null ? null : link.apply(b);
         if (own != null) {
             return own;
@@ -45,5 +47,10 @@ final class StatusText {
 
     CommitStatus finalStatus(Build b) {
         return new CommitStatus(CommitState.of(b.result()), settings.statusContext(), b.description(), targetUrl(b));
+    }
+
+    /** The final status of the build's boot test, on its own context. */
+    CommitStatus bootTest(Build b, BootTestRecord t) {
+        return new CommitStatus(CommitState.of(t.result()), t.context(), t.description(), targetUrl(b));
     }
 }

@@ -25,11 +25,16 @@ import org.slf4j.LoggerFactory;
  * Keeps every Pi moving through its lifecycle (the seed's builder_monitor, done right): each Pi
  * has its own probe schedule, probes and resets run in parallel on a bounded pool, and every
  * decision is committed to the store before it is acted on. A Pi just reset is re-probed after
- * ~1 s, backing off to the idle interval; leased and operator-held Pis are never probed.
+ * ~1 s, backing off to the idle interval; leased and operator-held Pis are never probed. Where the
+ * Pis' power is controlled, a watched Pi that stays silent too long is switched off and on, a
+ * bounded number of times an hour.
  */
 public final class FleetMonitor implements AutoCloseable {
     private static final Duration REPROBE_CAP = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(FleetMonitor.class);
+    /** Event kinds of a Pi's power cycles: the automatic ones count against the hourly limit. */
+    public static final String AUTO_CYCLE = "power-cycle";
+    public static final String OPERATOR_CYCLE = "power-cycle-by-operator";
 
     private final Store store;
     private final Probe probe;
@@ -44,10 +49,22 @@ public final class FleetMonitor implements AutoCloseable {
     /** Resets asked for while the Pi's probe was in flight. */
     private final Set<String> resetWanted = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> reprobeAttempt = new ConcurrentHashMap<>();
+    /** Power cycles an operator asked for, by Pi: run on the fleet pool like probes. */
+    private final Map<String, String> cycleWanted = new ConcurrentHashMap<>();
+    /** When each Pi last answered a probe (this run): a reset's reboots are short silences, not a hang. */
+    private final Map<String, java.time.Instant> lastAnswered = new ConcurrentHashMap<>();
+    private final PowerControl power;
     private volatile boolean closed;
 
     public FleetMonitor(Store store, Probe probe, WorkerReset reset, FleetSettings settings,
                         ScheduledExecutorService timer, ExecutorService pool, FleetListener listener) {
+        this(store, probe, reset, settings, PowerControl.NONE, timer, pool, listener);
+    }
+
+    /** @param power what may be done with the Pis' power ({@link PowerControl#NONE}: nothing) */
+    public FleetMonitor(Store store, Probe probe, WorkerReset reset, FleetSettings settings, PowerControl power,
+                        ScheduledExecutorService timer, ExecutorService pool, FleetListener listener) {
+        this.power = power;
         this.store = store;
         this.probe = probe;
         this.reset = reset;
@@ -116,7 +133,10 @@ public final class FleetMonitor implements AutoCloseable {
             if (!w.state().isLeased() || (holder != null && !holder.equals(w.buildId()))) {
                 return new Worker[] {w, w};
             }
-            Worker next = suspect ? Lifecycle.lostContact(w, why, tx.now()) : Lifecycle.startReset(w, why, tx.now());
+            Optional<String> drain = DrainMarks.take(tx, workerId);
+            Worker next = drain.isPresent()
+                    ? w.moveTo(WorkerState.MAINTENANCE, "drained by operator: " + drain.get() + " (" + why + ")", tx.now())
+                    : suspect ? Lifecycle.lostContact(w, why, tx.now()) : Lifecycle.startReset(w, why, tx.now());
             tx.transition(w, next);
             return new Worker[] {w, next};
         });
@@ -157,15 +177,27 @@ public final class FleetMonitor implements AutoCloseable {
         return reset;
     }
 
-    /** Operator: take a Pi out of service with a reason that stays in its history. */
+    /**
+     * Operator: take a Pi out of service with a reason that stays in its history. A Pi running a
+     * build keeps it: it is marked ({@link DrainMarks}) and goes to maintenance when the build ends.
+     */
     public Worker drain(String workerId, String why) {
-        return operator(workerId, w -> {
-            if (w.state().isLeased()) {
-                throw new IllegalStateException("Pi " + workerId + " is running build " + w.buildId()
-                        + "; drain it when the build ends");
+        Worker marked = store.write(tx -> {
+            Worker w = tx.worker(workerId).orElseThrow(() -> new IllegalArgumentException("no Pi named " + workerId));
+            if (!w.state().isLeased()) {
+                return null;
             }
-            return w.moveTo(WorkerState.MAINTENANCE, "drained by operator: " + why, store.clock().instant());
+            DrainMarks.mark(tx, workerId, why);
+            tx.append(Event.WORKER, workerId, "draining", "drain asked while it runs " + w.buildId() + ": " + why
+                    + "; to maintenance when that ends");
+            return w;
         });
+        if (marked != null) {
+            log.info("Pi {}: draining ({}); it goes to maintenance when build {} ends", workerId, why, marked.buildId());
+            return marked;
+        }
+        return operator(workerId, w -> w.moveTo(WorkerState.MAINTENANCE, "drained by operator: " + why,
+                store.clock().instant()));
     }
 
     /** Operator: take a Pi out of the rack for good (dead hardware); undrain brings it back. */
@@ -179,8 +211,20 @@ public final class FleetMonitor implements AutoCloseable {
         });
     }
 
-    /** Operator: put a Pi back; it is probed and reset before it can be leased again. */
+    /** Operator: put a Pi back; it is probed and reset before it can be leased again. A drain still waiting is called off. */
     public Worker undrain(String workerId) {
+        Worker running = store.write(tx -> {
+            Worker w = tx.worker(workerId).orElseThrow(() -> new IllegalArgumentException("no Pi named " + workerId));
+            if (w.state().isLeased() && DrainMarks.take(tx, workerId).isPresent()) {
+                tx.append(Event.WORKER, workerId, "drain-cancelled", "undrained before its build ended");
+                return w;
+            }
+            return null;
+        });
+        if (running != null) {
+            log.info("Pi {}: drain called off; it is reset after build {} as usual", workerId, running.buildId());
+            return running;
+        }
         Worker w = operator(workerId, before -> {
             if (before.state() != WorkerState.MAINTENANCE && before.state() != WorkerState.RETIRED) {
                 throw new IllegalStateException("Pi " + workerId + " is " + before.state().wireName() + ", not in maintenance");
@@ -190,6 +234,27 @@ public final class FleetMonitor implements AutoCloseable {
                     back.health().lastTimeToReadyMillis()));
         });
         wake(workerId);
+        return w;
+    }
+
+    /**
+     * Operator: switch a Pi off and on (a hung Pi, without walking to the rack). It runs on the
+     * fleet's pool, as probes do, and does not count against the automatic cycles' hourly limit.
+     * A Pi running a build is refused: cancel the build first.
+     */
+    public Worker powerCycle(String workerId, String why) {
+        Worker w = store.read(tx -> tx.worker(workerId))
+                .orElseThrow(() -> new IllegalArgumentException("no Pi named " + workerId));
+        if (!power.power().controls(workerId)) {
+            throw new IllegalStateException("Pi " + workerId + " has no power commands configured (power)");
+        }
+        if (w.state().isLeased()) {
+            throw new IllegalStateException("Pi " + workerId + " is running build " + w.buildId()
+                    + "; cancel the build first");
+        }
+        cycleWanted.put(workerId, why);
+        store.note(Event.WORKER, workerId, "power-cycle-asked", "by operator: " + why);
+        schedule(workerId, Duration.ZERO);
         return w;
     }
 
@@ -236,11 +301,19 @@ public final class FleetMonitor implements AutoCloseable {
 
     private void probeAndDecide(String workerId) {
         Optional<Worker> current = store.read(tx -> tx.worker(workerId));
+        String asked = cycleWanted.remove(workerId);
+        if (asked != null && current.isPresent() && !current.get().state().isLeased()) {
+            powerCycle(current.get(), asked, true);
+            return;
+        }
         if (current.isEmpty() || !monitored(current.get().state())) {
             busy.remove(workerId);
             return;
         }
         Observation seen = probe.probe(current.get());
+        if (seen.alive()) {
+            lastAnswered.put(workerId, store.clock().instant());
+        }
         Lifecycle.Decision decision = store.write(tx -> {
             // Decide on the committed record: the Pi may have been leased or drained meanwhile.
             Worker w = tx.worker(workerId).orElseThrow();
@@ -268,8 +341,110 @@ public final class FleetMonitor implements AutoCloseable {
             runReset(after);
             return;
         }
+        if (wantsPowerCycle(after, seen)) {
+            powerCycle(after, "not answering for " + silence(after).toSeconds() + " s (" + seen.failure() + ")", false);
+            return;
+        }
         if (!release(workerId)) {
             scheduleNext(after);
+        }
+    }
+
+    /** A watched Pi silent for longer than the power control allows. */
+    private boolean wantsPowerCycle(Worker w, Observation seen) {
+        return !seen.alive() && !seen.hostKeyRejected()
+                && (w.state() == WorkerState.UNKNOWN || w.state() == WorkerState.REBUILD)
+                && power.power().controls(w.id())
+                && silence(w).compareTo(power.cycleAfter()) >= 0;
+    }
+
+    /**
+     * Automatic power cycles in the last hour, counted back to when an operator last put the Pi
+     * back in service (out of maintenance or retirement): a Pi just fixed starts with a clean slate.
+     */
+    private static long recentCycles(List<Event> history, java.time.Instant now) {
+        long cycles = 0;
+        for (int i = history.size() - 1; i >= 0; i--) {
+            Event e = history.get(i);
+            if (e.at().isBefore(now.minus(Duration.ofHours(1))) || e.kind().equals("transition")
+                    && (e.detail().startsWith(WorkerState.MAINTENANCE.wireName() + " -> ")
+                    || e.detail().startsWith(WorkerState.RETIRED.wireName() + " -> "))) {
+                break;
+            }
+            if (e.kind().equals(AUTO_CYCLE)) {
+                cycles++;
+            }
+        }
+        return cycles;
+    }
+
+    /** How long the Pi has not answered: since its last state change or its last answer, whichever is later. */
+    private Duration silence(Worker w) {
+        java.time.Instant since = w.stateSince();
+        java.time.Instant answered = lastAnswered.get(w.id());
+        if (answered != null && answered.isAfter(since)) {
+            since = answered;
+        }
+        return Duration.between(since, store.clock().instant());
+    }
+
+    /**
+     * Switches a Pi off and on; the decision (or, past the hourly limit, maintenance instead) is
+     * committed first. A cycled Pi is {@code unknown} with a fresh clock: probed, then reset.
+     * Runs while this Pi is {@code busy}, and releases it.
+     */
+    private void powerCycle(Worker w, String why, boolean byOperator) {
+        String id = w.id();
+        Worker[] decided = store.write(tx -> {
+            Worker now = tx.worker(id).orElseThrow();
+            if (now.state().isLeased() || !byOperator && !monitored(now.state())) {
+                return null; // leased or held meanwhile
+            }
+            if (!byOperator) {
+                long recent = recentCycles(tx.events(Event.WORKER, id, 200), tx.now());
+                if (recent >= power.perHour()) {
+                    Worker held = now.moveTo(WorkerState.MAINTENANCE, "still not answering after " + recent
+                            + " power cycles in the last hour (" + why + ")", tx.now());
+                    tx.transition(now, held);
+                    return new Worker[] {now, held};
+                }
+            }
+            tx.append(Event.WORKER, id, byOperator ? OPERATOR_CYCLE : AUTO_CYCLE, why);
+            return new Worker[] {now, now};
+        });
+        if (decided == null || decided[0] != decided[1]) {
+            if (decided != null) {
+                log.warn("Pi {}: {}", id, decided[1].reason());
+                listener.changed(decided[0], decided[1]);
+            }
+            release(id);
+            return;
+        }
+        log.info("Pi {}: power cycle ({})", id, why);
+        Worker[] pair;
+        try {
+            String said = power.power().cycle(id);
+            pair = store.write(tx -> {
+                Worker now = tx.worker(id).orElseThrow();
+                tx.append(Event.WORKER, id, "power-cycled", said);
+                if (!monitored(now.state()) || now.state().isLeased()) {
+                    return new Worker[] {now, now}; // maintenance stays so until an operator says otherwise
+                }
+                Worker next = Lifecycle.lostContact(now, "power-cycled (" + why + ")", tx.now());
+                tx.transition(now, next);
+                return new Worker[] {now, next};
+            });
+        } catch (PowerControl.Failed e) {
+            log.warn("Pi {}: power cycle failed: {}", id, e.getMessage());
+            store.note(Event.WORKER, id, "power-cycle-failed", e.getMessage());
+            pair = new Worker[] {w, store.read(tx -> tx.worker(id)).orElse(w)};
+        }
+        if (pair[0].state() != pair[1].state()) {
+            listener.changed(pair[0], pair[1]);
+        }
+        reprobeAttempt.remove(id);
+        if (!release(id)) {
+            scheduleNext(pair[1]);
         }
     }
 
@@ -279,6 +454,10 @@ public final class FleetMonitor implements AutoCloseable {
      */
     private boolean release(String workerId) {
         busy.remove(workerId);
+        if (cycleWanted.containsKey(workerId)) {
+            schedule(workerId, Duration.ZERO);
+            return true;
+        }
         if (!resetWanted.remove(workerId)) {
             return false;
         }
@@ -304,10 +483,9 @@ public final class FleetMonitor implements AutoCloseable {
             pool.execute(() -> {
                 try {
                     reset.reset(w);
-                    store.write(tx -> {
-                        tx.append(Event.WORKER, w.id(), "reset", "restore_cattlepi.sh started");
-                        return null;
-                    });
+                    // It answered the reset: its silence while it reboots starts now.
+                    lastAnswered.put(w.id(), store.clock().instant());
+                    store.note(Event.WORKER, w.id(), "reset", "restore_cattlepi.sh started");
                 } catch (Exception e) {
                     resetFailed(w.id(), e);
                 } finally {

@@ -12,7 +12,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
@@ -53,7 +53,7 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
                 .region(Region.of(s.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
                         s.accessKey().reveal(), s.secretKey().reveal())))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder()
                         .connectionTimeout(s.timeout())
                         .socketTimeout(socket))
                 .overrideConfiguration(o -> o.apiCallTimeout(socket.plus(s.timeout())).apiCallAttemptTimeout(socket)

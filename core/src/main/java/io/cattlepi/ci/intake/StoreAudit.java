@@ -12,9 +12,6 @@ public final class StoreAudit implements IntakeAudit {
 
     @Override
     public void record(String deliveryId, String outcome, String detail) {
-        store.write(tx -> {
-            tx.append(DELIVERY, deliveryId, outcome, detail);
-            return null;
-        });
+        store.note(DELIVERY, deliveryId, outcome, detail);
     }
 }

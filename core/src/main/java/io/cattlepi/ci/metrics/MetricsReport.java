@@ -14,10 +14,17 @@ import java.util.TreeMap;
 public final class MetricsReport {
     private final Store store;
     private final EngineMetrics engine;
+    private final java.util.function.BooleanSupplier queueReachable;
 
     public MetricsReport(Store store, EngineMetrics engine) {
+        this(store, engine, () -> true);
+    }
+
+    /** @param queueReachable whether the last receive from SQS worked */
+    public MetricsReport(Store store, EngineMetrics engine, java.util.function.BooleanSupplier queueReachable) {
         this.store = store;
         this.engine = engine;
+        this.queueReachable = queueReachable;
     }
 
     public String render() {
@@ -55,10 +62,40 @@ public final class MetricsReport {
         out.append("cattlepi_ci_queue_depth ").append(queued).append('\n');
         header(out, "cattlepi_ci_builds_running", "gauge", "Builds holding a Pi");
         out.append("cattlepi_ci_builds_running ").append(running).append('\n');
+        alerting(out);
         engine.dispatchLatency().render("cattlepi_ci_dispatch_latency_seconds",
                 "From a build being stored to its work starting on a leased Pi", out);
         engine.buildDuration().render("cattlepi_ci_build_duration_seconds", "Build run time", out);
         return out.toString();
+    }
+
+    /** What the example alert rules in docs/operations.md watch. */
+    private void alerting(StringBuilder out) {
+        java.time.Instant now = store.clock().instant();
+        AlertFigures f = store.read(tx -> new AlertFigures(
+                tx.buildsIn(BuildState.QUEUED).stream().map(Build::createdAt).min(java.util.Comparator.naturalOrder()).orElse(null),
+                (int) tx.buildsIn(BuildState.FINISHING).stream()
+                        .filter(b -> b.result() != null && !b.result().wireName().equals(b.postedStatus())).count(),
+                io.cattlepi.ci.fleet.DrainMarks.all(tx).size(),
+                tx.lastFinished(io.cattlepi.ci.build.BuildResult.SUCCESS)));
+        header(out, "cattlepi_ci_workers_draining", "gauge", "Pis that go to maintenance when their build ends");
+        out.append("cattlepi_ci_workers_draining ").append(f.draining()).append('\n');
+        header(out, "cattlepi_ci_oldest_queued_build_age_seconds", "gauge", "How long the oldest build waiting for a Pi has waited (0: none)");
+        out.append("cattlepi_ci_oldest_queued_build_age_seconds ")
+                .append(f.oldestQueued() == null ? 0 : java.time.Duration.between(f.oldestQueued(), now).toSeconds()).append('\n');
+        header(out, "cattlepi_ci_statuses_unsettled", "gauge", "Finished builds whose final GitHub status is not posted yet");
+        out.append("cattlepi_ci_statuses_unsettled ").append(f.unsettled()).append('\n');
+        header(out, "cattlepi_ci_last_success_timestamp_seconds", "gauge", "When the last successful build ended (0: never)");
+        out.append("cattlepi_ci_last_success_timestamp_seconds ")
+                .append(f.lastSuccess() == null ? 0 : f.lastSuccess().getEpochSecond()).append('\n');
+        header(out, "cattlepi_ci_seconds_since_last_success", "gauge", "Time since the last successful build ended (-1: never)");
+        out.append("cattlepi_ci_seconds_since_last_success ")
+                .append(f.lastSuccess() == null ? -1 : java.time.Duration.between(f.lastSuccess(), now).toSeconds()).append('\n');
+        header(out, "cattlepi_ci_queue_reachable", "gauge", "1 when the last receive from SQS worked, else 0");
+        out.append("cattlepi_ci_queue_reachable ").append(queueReachable.getAsBoolean() ? 1 : 0).append('\n');
+    }
+
+    private record AlertFigures(java.time.Instant oldestQueued, int unsettled, int draining, java.time.Instant lastSuccess) {
     }
 
     private static void header(StringBuilder out, String name, String type, String help) {

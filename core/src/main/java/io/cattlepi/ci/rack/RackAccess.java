@@ -1,6 +1,9 @@
 package io.cattlepi.ci.rack;
 
+import io.cattlepi.ci.boottest.run.DeviceConfigs;
+import io.cattlepi.ci.boottest.run.PendingRestores;
 import io.cattlepi.ci.build.PiWatch;
+import io.cattlepi.ci.cattlepi.CattlePiApi;
 import io.cattlepi.ci.cattlepi.CattlePiApiException;
 import io.cattlepi.ci.cattlepi.HttpCattlePiApi;
 import io.cattlepi.ci.cattlepi.WorkerConfigSetup;
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SSH session pool, probe and reset for a rack, with the host-key policy and the workers'
- * config guard chosen from the settings. Closing it closes the SSH client.
+ * config guard chosen from the settings; before a reset, a Pi's own CattlePi config is put back if
+ * a boot test left it pointing at a build's images. Closing it closes the SSH client.
  */
 public final class RackAccess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RackAccess.class);
@@ -37,10 +41,14 @@ public final class RackAccess implements AutoCloseable {
     private final WorkerReset reset;
     private final WorkersConfigGuard guard;
     private final PiBootWatch watch;
+    private final CattlePiApi cattlepi;
+    private final PendingRestores restores;
     private volatile Consumer<String> driftListener = why -> { };
 
     private RackAccess(SshWorkerShell shell, Probe probe, WorkerReset reset, WorkersConfigGuard guard,
-                       PiBootWatch watch) {
+                       PiBootWatch watch, CattlePiApi cattlepi, PendingRestores restores) {
+        this.cattlepi = cattlepi;
+        this.restores = restores;
         this.shell = shell;
         this.probe = probe;
         this.reset = reset;
@@ -75,19 +83,23 @@ public final class RackAccess implements AutoCloseable {
                         });
                     }
                 }, why -> self[0].drifted(store, why));
-        WorkerReset.BootConfig bootConfig = guard == null ? WorkerReset.BootConfig.UNCHANGED : guard;
+        WorkerReset.BootConfig shared = guard == null ? WorkerReset.BootConfig.UNCHANGED : guard;
+        PendingRestores restores = new PendingRestores(store, new DeviceConfigs(cattlepi));
+        // A Pi is never reset (let alone leased again) while a boot test's images are still its config.
+        WorkerReset.BootConfig bootConfig = w -> {
+            restores.restore(w.id());
+            shared.ensure(w);
+        };
         Probe probe = new Probe(shell, s.callTimeout());
         self[0] = new RackAccess(shell, probe, new WorkerReset(shell, bootConfig, s.callTimeout()), guard,
-                new PiBootWatch(probe, s.sshUser(), s.sshIdentity(), policy, CONNECT_TIMEOUT, s.callTimeout()));
+                new PiBootWatch(probe, s.sshUser(), s.sshIdentity(), policy, CONNECT_TIMEOUT, s.callTimeout()),
+                cattlepi, restores);
         return self[0];
     }
 
     private void drifted(Store store, String fields) {
-        store.write(tx -> {
-            tx.append(Event.RACK, APPROVED_CONFIG, "drift", "the workers' config changed behind the controller's back ("
-                    + fields + "); put back, ready Pis reset");
-            return null;
-        });
+        store.note(Event.RACK, APPROVED_CONFIG, "drift", "the workers' config changed behind the controller's back ("
+                + fields + "); put back, ready Pis reset");
         driftListener.accept(fields);
     }
 
@@ -129,6 +141,16 @@ public final class RackAccess implements AutoCloseable {
 
     public WorkerReset reset() {
         return reset;
+    }
+
+    /** The rack's CattlePi API, with the workers' key. */
+    public CattlePiApi cattlepi() {
+        return cattlepi;
+    }
+
+    /** The device configs boot tests changed and still owe back (restored before every reset). */
+    public PendingRestores restores() {
+        return restores;
     }
 
     @Override

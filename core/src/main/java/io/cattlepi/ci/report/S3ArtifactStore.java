@@ -13,7 +13,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -55,7 +55,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                 .region(Region.of(settings.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
                         settings.accessKey().reveal(), settings.secretKey().reveal())))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder()
                         .connectionTimeout(settings.timeout())
                         .socketTimeout(settings.timeout()))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()

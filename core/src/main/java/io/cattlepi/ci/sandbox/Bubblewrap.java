@@ -36,12 +36,13 @@ final class Bubblewrap {
 
     private final String executable;
     private final List<String> system;
-    private final List<String> masks;
+    /** The controller's own files under what is shown, real paths: empty for the build. */
+    private final List<Path> masked;
 
-    private Bubblewrap(String executable, List<String> system, List<String> masks) {
+    private Bubblewrap(String executable, List<String> system, List<Path> masked) {
         this.executable = executable;
         this.system = List.copyOf(system);
-        this.masks = List.copyOf(masks);
+        this.masked = List.copyOf(masked);
     }
 
     /**
@@ -64,7 +65,7 @@ final class Bubblewrap {
         }
         List<Path> hidden = new ArrayList<>(settings.hidden());
         hidden.add(OWN_CONFIG);
-        Bubblewrap jail = new Bubblewrap(found.get().toString(), systemArguments(), maskArguments(hidden));
+        Bubblewrap jail = new Bubblewrap(found.get().toString(), systemArguments(), masked(hidden));
         OptionalInt uid = users.acquire();
         try {
             List<String> argv = new ArrayList<>(jail.base(uid));
@@ -138,7 +139,7 @@ final class Bubblewrap {
         a.addAll(List.of("--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                 "--hostname", "cattlepi-build", "--die-with-parent", "--new-session"));
         a.addAll(system);
-        a.addAll(masks);
+        a.addAll(maskArguments(masked));
         return a;
     }
 
@@ -173,21 +174,22 @@ final class Bubblewrap {
         return a;
     }
 
-    /** A masked folder looks empty and a masked file empty, wherever they lie under what is shown. */
-    private static List<String> maskArguments(List<Path> hidden) {
-        List<String> a = new ArrayList<>();
+    /** The hidden paths that need masking: those that exist under what is shown (the rest are absent anyway). */
+    private static List<Path> masked(List<Path> hidden) {
+        List<Path> out = new ArrayList<>();
         for (Path h : hidden) {
-            Path p = h.toAbsolutePath().normalize();
-            try {
-                if (Files.exists(p)) {
-                    p = p.toRealPath();
-                }
-            } catch (IOException e) {
-                // masked by its given path
+            Path p = real(h);
+            if (shown(p) && Files.exists(p)) {
+                out.add(p);
             }
-            if (!shown(p) || !Files.exists(p)) {
-                continue;
-            }
+        }
+        return out;
+    }
+
+    /** A masked folder looks empty and a masked file empty, wherever they lie under what is shown. */
+    private static List<String> maskArguments(List<Path> masked) {
+        List<String> a = new ArrayList<>();
+        for (Path p : masked) {
             if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 a.addAll(List.of("--tmpfs", p.toString()));
             } else {
@@ -195,6 +197,24 @@ final class Bubblewrap {
             }
         }
         return a;
+    }
+
+    private static Path real(Path host) {
+        Path p = host.toAbsolutePath().normalize();
+        try {
+            return Files.exists(p) ? p.toRealPath() : p;
+        } catch (IOException e) {
+            return p; // by its given path
+        }
+    }
+
+    /**
+     * Whether the build sees this host path where it is: under the system's folders (read-only) and
+     * not masked. A program there, such as a JDK under {@code /usr}, runs in the cell as it is.
+     */
+    boolean shows(Path host) {
+        Path p = real(host);
+        return shown(p) && masked.stream().noneMatch(p::startsWith);
     }
 
     private static boolean shown(Path p) {

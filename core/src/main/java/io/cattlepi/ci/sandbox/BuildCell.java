@@ -21,6 +21,8 @@ import java.util.OptionalInt;
 public final class BuildCell implements AutoCloseable {
     /** Where the build's own folder appears inside the sandbox. */
     static final String BUILD = "/build";
+    /** Where the build sees its checkout: inside a sandbox always the same, whatever the host folder. */
+    static final String SRC_INSIDE = BUILD + "/src";
     static final String AGENT_SOCKET = "/run/cattlepi-ci/agent.sock";
     static final String READ_ONLY = "/run/cattlepi-ci/ro/";
 
@@ -45,7 +47,12 @@ public final class BuildCell implements AutoCloseable {
 
     /** The checkout, on the host. */
     public Path src() {
-        return buildRoot().resolve("src");
+        return src(work);
+    }
+
+    /** Where a cell opened under {@code work} keeps its checkout, on the host. */
+    static Path src(Path work) {
+        return work.toAbsolutePath().normalize().resolve("build").resolve("src");
     }
 
     /** The build's {@code HOME}, on the host. */
@@ -69,7 +76,12 @@ public final class BuildCell implements AutoCloseable {
         return readOnly;
     }
 
-    /** A host path as the build's processes see it. */
+    /**
+     * A host path as the build's processes see it: in its own folders, its read-only folders, or the
+     * system's programs (a JDK under {@code /usr}), which it sees where they are.
+     *
+     * @throws IllegalArgumentException when the build cannot see it
+     */
     public String inside(Path host) {
         Path p = host.toAbsolutePath().normalize();
         if (jail == null) {
@@ -85,6 +97,9 @@ public final class BuildCell implements AutoCloseable {
             if (p.startsWith(readOnly.get(i))) {
                 return READ_ONLY + i + "/" + readOnly.get(i).relativize(p);
             }
+        }
+        if (jail.shows(p)) {
+            return p.toString();
         }
         throw new IllegalArgumentException(host + " is not visible to the build");
     }

@@ -19,6 +19,12 @@ final class BuildUsers {
     static final int FIRST_UID = 0x70000000;
     private static final int RANGE = 256;
 
+    /**
+     * One for the whole process: a front end may start several sandboxes (the Jenkins plugin, one per
+     * Pi cloud), and two cells must never share a host user.
+     */
+    private static final BuildUsers THIS_PROCESS = new BuildUsers(effectiveUid() == 0);
+
     private final boolean root;
     private final BitSet taken = new BitSet(RANGE);
 
@@ -27,7 +33,7 @@ final class BuildUsers {
     }
 
     static BuildUsers forThisProcess() {
-        return new BuildUsers(effectiveUid() == 0);
+        return THIS_PROCESS;
     }
 
     boolean switchesUser() {

@@ -61,6 +61,16 @@ final class CellFactory implements Sandbox {
         }
     }
 
+    @Override
+    public String srcInside(Path work) {
+        return jail == null ? BuildCell.src(work).toString() : BuildCell.SRC_INSIDE;
+    }
+
+    @Override
+    public boolean shows(Path host) {
+        return jail == null || jail.shows(host);
+    }
+
     private static Path ownFolder(Path dir, OptionalInt uid) throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));

@@ -38,7 +38,10 @@ final class PiKeyAgent implements AutoCloseable {
      */
     static PiKeyAgent start(Path dir, String name, Secret key, List<String> runAs, Duration timeout) throws IOException {
         Path socket = dir.resolve(name);
-        List<String> argv = new ArrayList<>(runAs);
+        // Killed with the controller: a controller that crashes leaves no agent holding the key. In
+        // the same setpriv as the user switch: a change of user clears a parent-death signal set before.
+        List<String> argv = new ArrayList<>(runAs.isEmpty() ? List.of("setpriv", "--") : runAs);
+        argv.addAll(1, List.of("--pdeathsig", "KILL"));
         argv.addAll(List.of("ssh-agent", "-D", "-a", name));
         Process agent = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();

@@ -23,6 +23,20 @@ public interface Sandbox {
     BuildCell open(String buildId, Path work, Secret piKey, List<Path> readOnly) throws IOException;
 
     /**
+     * Where the build will see the checkout folder ({@link BuildCell#src()}) of a cell opened under
+     * {@code work}: known before the cell is opened, for a front end that must name it first (a
+     * Jenkins node's remote folder is fixed when the node is made, and it is launched later).
+     */
+    String srcInside(Path work);
+
+    /**
+     * Whether builds see this host path where it is, read-only: the system's programs, unless the
+     * controller's own files are masked there. A program elsewhere (a JDK under {@code /opt}) must
+     * be given to the cell as a read-only folder.
+     */
+    boolean shows(Path host);
+
+    /**
      * The configured sandbox, checked to work here.
      *
      * @throws SandboxUnavailable saying how to fix it, when bubblewrap is missing or cannot make namespaces

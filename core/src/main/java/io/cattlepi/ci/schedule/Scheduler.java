@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Matches queued builds to {@code ready} Pis (the seed's schedule_work): oldest build first, at
- * most one build per Pi, the Pi that has been ready longest first. All bindings of one pass are a
+ * most one build per Pi, the Pi that has been ready longest first among those whose labels fit the
+ * build (a build that fits no ready Pi waits without holding up the others). All bindings of one pass are a
  * single transaction: the Pi becomes {@code building} and the build {@code scheduled} together.
  * No I/O besides the store; running the build is the caller's job.
  */
@@ -21,9 +22,15 @@ public final class Scheduler {
     public static final String AUTOBUILD_EVENT = "autobuild";
 
     private final Store store;
+    private final Placement placement;
 
     public Scheduler(Store store) {
+        this(store, Placement.ANYWHERE);
+    }
+
+    public Scheduler(Store store, Placement placement) {
         this.store = store;
+        this.placement = placement;
     }
 
     /** Binds as many queued builds as there are ready Pis; returns the new leases. */
@@ -47,8 +54,12 @@ public final class Scheduler {
                 if (autobuild && autobuildRunning) {
                     continue; // the seed's rule: one release build at a time
                 }
+                Worker pi = ready.stream().filter(w -> placement.fits(w, b)).findFirst().orElse(null);
+                if (pi == null) {
+                    continue; // waits for a Pi with its labels; later builds may fit the others
+                }
+                ready.remove(pi);
                 autobuildRunning |= autobuild;
-                Worker pi = ready.remove(0);
                 Worker leased = pi.leasedTo(b.id(), autobuild ? WorkerState.AUTOBUILD : WorkerState.BUILDING, tx.now());
                 Build scheduled = b.scheduledOn(pi.id());
                 tx.transition(pi, leased);

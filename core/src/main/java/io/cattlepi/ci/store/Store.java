@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Store implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Store.class);
+    /** One line per Pi state change, with its cause: the operator's view of the rack. */
+    private static final Logger transitions = LoggerFactory.getLogger("io.cattlepi.ci.fleet.Transitions");
 
     /** Work done inside one transaction. */
     @FunctionalInterface
@@ -38,28 +40,73 @@ public final class Store implements AutoCloseable {
         this.reader = reader;
     }
 
-    /** Opens (creating if needed) the database at {@code file} and runs pending migrations. */
+    /**
+     * Opens (creating if needed) the database at {@code file} and runs pending migrations, after
+     * keeping a copy of the store as it was ({@link PreMigrationBackup}). A store a newer release
+     * migrated is used only if that release's migrations allow it; otherwise this throws
+     * {@link StoreTooNewException} saying what to do.
+     */
     public static Store open(Path file, Clock clock) {
+        return open(file, clock, Migrations.current());
+    }
+
+    static Store open(Path file, Clock clock, Migrations migrations) {
+        Connection writer = null;
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Connection writer = connect(file);
+            StoreFiles.makePrivate(file);
+            writer = connect(file);
             try (Statement s = writer.createStatement()) {
                 s.execute("PRAGMA journal_mode = WAL");
             }
-            int before = Migrations.apply(writer);
-            if (before < Migrations.latest()) {
-                log.info("state database {} migrated from schema {} to {}", file, before, Migrations.latest());
+            int found = Migrations.found(writer);
+            if (found > migrations.version()) {
+                migrations.checkNewer(writer, file, found);
+                log.warn("state database {} has schema {} from a newer release; this release (schema {}) runs on it,"
+                        + " as that release's migrations allow", file, found, migrations.version());
+            } else if (found > 0 && found < migrations.version()) {
+                PreMigrationBackup.take(writer, file, found);
+            }
+            int before = migrations.apply(writer);
+            if (before < migrations.version()) {
+                log.info("state database {} migrated from schema {} to {}", file, before, migrations.version());
             }
             Connection reader = connect(file);
             try (Statement s = reader.createStatement()) {
                 s.execute("PRAGMA query_only = ON");
             }
             return new Store(file, clock, writer, reader);
-        } catch (SQLException | java.io.IOException e) {
+        } catch (SQLException | java.io.IOException | RuntimeException e) {
+            closeQuietly(writer);
+            if (e instanceof StoreException se) {
+                throw se;
+            }
             throw new StoreException("cannot open the state database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // the open failed already; that error is the one to report
+            }
+        }
+    }
+
+    /** SQLite's online backup of this store into {@code to}: consistent, and the controller keeps running. */
+    public void backupTo(Path to) {
+        readLock.lock();
+        try {
+            StoreBackup.backup(reader, to);
+        } catch (SQLException e) {
+            throw new StoreException("backing up " + file + " failed: " + e.getMessage(), e);
+        } finally {
+            readLock.unlock();
         }
     }
 
@@ -90,8 +137,11 @@ public final class Store implements AutoCloseable {
         try {
             writer.setAutoCommit(false);
             try {
-                T result = work.apply(new Tx(writer, clock, true));
+                Tx tx = new Tx(writer, clock, true);
+                T result = work.apply(tx);
                 writer.commit();
+                // After the commit: the log says only what the store kept.
+                tx.transitions().forEach(line -> transitions.info(line));
                 return result;
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(e);
@@ -107,6 +157,14 @@ public final class Store implements AutoCloseable {
     }
 
     /** Runs {@code work} against a consistent read-only snapshot. */
+    /** Appends one event in a transaction of its own (a note in a build's or a Pi's history). */
+    public void note(String subjectKind, String subjectId, String kind, String detail) {
+        write(tx -> {
+            tx.append(subjectKind, subjectId, kind, detail);
+            return null;
+        });
+    }
+
     public <T> T read(Work<T> work) {
         readLock.lock();
         try {

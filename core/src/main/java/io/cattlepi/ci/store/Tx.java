@@ -1,5 +1,7 @@
 package io.cattlepi.ci.store;
 
+import io.cattlepi.ci.boottest.BootTestPhase;
+import io.cattlepi.ci.boottest.BootTestRecord;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.build.BuildState;
@@ -18,7 +20,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One transaction's view of the store: typed reads and writes of workers, builds and events.
+ * One transaction's view of the store: typed reads and writes of workers, builds, their boot tests
+ * and events.
  * Only valid inside the {@link Store#write} or {@link Store#read} call that made it.
  */
 public final class Tx {
@@ -27,10 +30,15 @@ public final class Tx {
     private static final String BUILD_COLUMNS = "id, repository, sha, ref, pr_number, clone_url, event, delivery_id,"
             + " message_id, receipt_handle, state, result, description, worker_id, created_at, started_at, finished_at,"
             + " attempts, posted_status, message_deleted";
+    private static final String BOOT_TEST_COLUMNS = "build_id, worker_id, device, context, phase, config_changed,"
+            + " saved_config, restored, build_result, build_description, result, description, passed, failed,"
+            + " posted_status, image_ref, started_at, finished_at";
 
     private final Connection c;
     private final Clock clock;
     private final boolean writable;
+    /** Pi transitions of this transaction, logged by the store once it commits. */
+    private final List<String> transitions = new ArrayList<>();
 
     Tx(Connection c, Clock clock, boolean writable) {
         this.c = c;
@@ -66,7 +74,12 @@ public final class Tx {
         if (before == null || before.state() != after.state()) {
             String from = before == null ? "new" : before.state().wireName();
             append(Event.WORKER, after.id(), "transition", from + " -> " + after.state().wireName() + ": " + after.reason());
+            transitions.add("Pi " + after.id() + ": " + from + " -> " + after.state().wireName() + ": " + after.reason());
         }
+    }
+
+    List<String> transitions() {
+        return transitions;
     }
 
     public void removeWorker(String id) {
@@ -112,6 +125,14 @@ public final class Tx {
         return query("SELECT " + BUILD_COLUMNS + " FROM builds ORDER BY created_at DESC, id DESC LIMIT ?", Tx::build, limit);
     }
 
+    /** When the last build with this result finished, or null. */
+    public Instant lastFinished(BuildResult result) {
+        return query("SELECT max(finished_at) FROM builds WHERE result = ?", rs -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+        }, result.wireName()).stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
     public void putBuild(Build b) {
         update("INSERT OR REPLACE INTO builds (" + BUILD_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 b.id(), b.repository(), b.sha(), b.ref(), b.prNumber(), b.cloneUrl(), b.event(), b.deliveryId(),
@@ -129,6 +150,76 @@ public final class Tx {
         }
     }
 
+    // ---- cancellations
+
+    /** Asks for a build holding a Pi to be cancelled; the first reason asked for is the one kept. */
+    public void requestCancel(String buildId, String reason) {
+        update("INSERT OR IGNORE INTO cancellations (build_id, reason, at) VALUES (?,?,?)",
+                buildId, reason, now().toEpochMilli());
+    }
+
+    /** Why the build was asked to stop, if it was. */
+    public Optional<String> cancelRequest(String buildId) {
+        return query("SELECT reason FROM cancellations WHERE build_id = ?", rs -> rs.getString(1), buildId)
+                .stream().findFirst();
+    }
+
+    /** Cancellations asked for builds still holding a Pi, by build id. */
+    public java.util.Map<String, String> cancelRequests() {
+        java.util.Map<String, String> asked = new java.util.LinkedHashMap<>();
+        query("SELECT c.build_id, c.reason FROM cancellations c JOIN builds b ON b.id = c.build_id"
+                + " WHERE b.state IN ('scheduled', 'running') ORDER BY c.at",
+                rs -> asked.put(rs.getString(1), rs.getString(2)));
+        return asked;
+    }
+
+    /** The build ended: its cancellation, if any, is done. */
+    public void forgetCancel(String buildId) {
+        update("DELETE FROM cancellations WHERE build_id = ?", buildId);
+    }
+
+    // ---- boot tests
+
+    public Optional<BootTestRecord> bootTest(String buildId) {
+        return query("SELECT " + BOOT_TEST_COLUMNS + " FROM boot_tests WHERE build_id = ?", Tx::bootTest, buildId)
+                .stream().findFirst();
+    }
+
+    /** Batteries whose device config is still to be put back, oldest first; of one Pi, or of all when null. */
+    public List<BootTestRecord> bootTestsToRestore(String workerId) {
+        return workerId == null
+                ? query("SELECT " + BOOT_TEST_COLUMNS + " FROM boot_tests WHERE restored = 0 ORDER BY started_at",
+                        Tx::bootTest)
+                : query("SELECT " + BOOT_TEST_COLUMNS + " FROM boot_tests WHERE restored = 0 AND worker_id = ?"
+                        + " ORDER BY started_at", Tx::bootTest, workerId);
+    }
+
+    /** Batteries without a result (running, or cut short by a crash). */
+    public List<BootTestRecord> bootTestsRunning() {
+        return query("SELECT " + BOOT_TEST_COLUMNS + " FROM boot_tests WHERE phase <> ? ORDER BY started_at",
+                Tx::bootTest, BootTestPhase.ENDED.wireName());
+    }
+
+    /** Ended batteries whose images may still be published (a crash came between). */
+    public List<BootTestRecord> bootTestsHoldingImages() {
+        return query("SELECT " + BOOT_TEST_COLUMNS + " FROM boot_tests WHERE image_ref IS NOT NULL AND phase = ?",
+                Tx::bootTest, BootTestPhase.ENDED.wireName());
+    }
+
+    /** The batteries of the most recent builds (the builds list), newest first. */
+    public List<BootTestRecord> recentBootTests(int limit) {
+        return query("SELECT " + BOOT_TEST_COLUMNS + " FROM boot_tests ORDER BY started_at DESC LIMIT ?", Tx::bootTest,
+                limit);
+    }
+
+    public void putBootTest(BootTestRecord r) {
+        update("INSERT OR REPLACE INTO boot_tests (" + BOOT_TEST_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                r.buildId(), r.workerId(), r.device(), r.context(), r.phase().wireName(), r.configChanged() ? 1 : 0,
+                r.savedConfig(), r.restored() ? 1 : 0, r.buildResult().wireName(), r.buildDescription(),
+                r.result() == null ? null : r.result().wireName(), r.description(), r.passed(), r.failed(),
+                r.postedStatus(), r.imageRef(), r.startedAt().toEpochMilli(), millis(r.finishedAt()));
+    }
+
     // ---- kept values
 
     /** A value the controller keeps between runs, by name. */
@@ -140,6 +231,20 @@ public final class Tx {
         update("INSERT INTO kept_values (name, value, at) VALUES (?,?,?)"
                 + " ON CONFLICT(name) DO UPDATE SET value = excluded.value, at = excluded.at",
                 name, value, now().toEpochMilli());
+    }
+
+    public void forget(String name) {
+        update("DELETE FROM kept_values WHERE name = ?", name);
+    }
+
+    /** Kept values whose names start with {@code prefix}, by name. */
+    public java.util.Map<String, String> keptStartingWith(String prefix) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String[] row : query("SELECT name, value FROM kept_values WHERE substr(name, 1, ?) = ?",
+                rs -> new String[] {rs.getString(1), rs.getString(2)}, prefix.length(), prefix)) {
+            out.put(row[0], row[1]);
+        }
+        return out;
     }
 
     // ---- events
@@ -188,6 +293,15 @@ public final class Tx {
                 BuildResult.fromWire(rs.getString("result")), rs.getString("description"), rs.getString("worker_id"),
                 Instant.ofEpochMilli(rs.getLong("created_at")), instant(rs, "started_at"), instant(rs, "finished_at"),
                 rs.getInt("attempts"), rs.getString("posted_status"), rs.getInt("message_deleted") != 0);
+    }
+
+    private static BootTestRecord bootTest(ResultSet rs) throws SQLException {
+        return new BootTestRecord(rs.getString("build_id"), rs.getString("worker_id"), rs.getString("device"),
+                rs.getString("context"), BootTestPhase.fromWire(rs.getString("phase")), rs.getInt("config_changed") != 0,
+                rs.getString("saved_config"), rs.getInt("restored") != 0, BuildResult.fromWire(rs.getString("build_result")),
+                rs.getString("build_description"), BuildResult.fromWire(rs.getString("result")),
+                rs.getString("description"), rs.getInt("passed"), rs.getInt("failed"), rs.getString("posted_status"),
+                rs.getString("image_ref"), Instant.ofEpochMilli(rs.getLong("started_at")), instant(rs, "finished_at"));
     }
 
     private static Event event(ResultSet rs) throws SQLException {

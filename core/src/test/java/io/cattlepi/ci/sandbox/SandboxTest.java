@@ -94,6 +94,19 @@ class SandboxTest {
     }
 
     @Test
+    void theSystemsProgramsAreSeenWhereTheyAreButNotAMaskedFileOrTheControllersFolders() throws Exception {
+        Sandbox sandbox = sandbox();
+        assertTrue(sandbox.shows(Path.of(System.getProperty("java.home"), "bin", "java")), "a JDK under /usr");
+        assertFalse(sandbox.shows(Path.of("/etc/hostname")), "masked for this sandbox");
+        assertFalse(sandbox.shows(config), "the controller's config");
+        assertFalse(sandbox.shows(Path.of("/root")));
+        try (BuildCell cell = sandbox.open("b-4", dir.resolve("work-4"), key, List.of())) {
+            assertEquals("/usr/bin/env", cell.inside(Path.of("/usr/bin/env")));
+            assertThrows(IllegalArgumentException.class, () -> cell.inside(config));
+        }
+    }
+
+    @Test
     void twoCellsNeverSeeEachOther() throws Exception {
         Sandbox sandbox = sandbox();
         try (BuildCell a = sandbox.open("b-2", dir.resolve("work-2"), key, List.of());

@@ -85,4 +85,42 @@ class SchedulerTest {
             assertEquals(BuildState.QUEUED, store.read(tx -> tx.build("b2").orElseThrow().state()));
         }
     }
+
+    @Test
+    void aBuildWaitsForAPiWithItsLabelsWhileOthersTakeTheRest() {
+        try (Store store = Store.open(dir.resolve("l.db"), Clock.fixed(T0, ZoneOffset.UTC))) {
+            store.write(tx -> {
+                for (int i = 1; i <= 3; i++) {
+                    Worker w = Worker.discovered("pi-" + i, "h" + i, 22, null, T0.plusSeconds(i));
+                    tx.transition(null, w.moveTo(i == 3 ? WorkerState.BUILDING : WorkerState.READY, "t", T0.plusSeconds(i)));
+                }
+                tx.buildChanged(null, Build.queued("needs-pi4", "o/r", "a".repeat(40), "refs/heads/master", null,
+                        "file:///r", "push", null, null, null, T0.plusSeconds(10)));
+                tx.buildChanged(null, Build.queued("any", "o/other", "b".repeat(40), "refs/heads/master", null,
+                        "file:///r", "push", null, null, null, T0.plusSeconds(11)));
+                tx.buildChanged(null, Build.queued("ssd-branch", "o/other", "c".repeat(40), "refs/heads/ssd", null,
+                        "file:///r", "push", null, null, null, T0.plusSeconds(12)));
+                return null;
+            });
+            Placement placement = Placement.of(List.of(
+                    new io.cattlepi.ci.worker.RackMember("pi-1", "h1", 22, null, Set.of("pi3b+")),
+                    new io.cattlepi.ci.worker.RackMember("pi-2", "h2", 22, null, Set.of("pi3b+", "usb-ssd")),
+                    new io.cattlepi.ci.worker.RackMember("pi-3", "h3", 22, null, Set.of("pi4"))),
+                    java.util.Map.of("O/R", Set.of("pi4"), "o/other@ssd", Set.of("usb-ssd")));
+            Scheduler scheduler = new Scheduler(store, placement);
+            List<Lease> leases = scheduler.bind();
+            assertEquals(List.of("any on pi-1", "ssd-branch on pi-2"), leases.stream()
+                    .map(l -> l.build().id() + " on " + l.worker().id()).toList(),
+                    "the pi4 build does not hold up the others, and the branch's rule is met");
+            assertEquals(BuildState.QUEUED, store.read(tx -> tx.build("needs-pi4").orElseThrow().state()));
+
+            store.write(tx -> {
+                Worker pi3 = tx.worker("pi-3").orElseThrow();
+                tx.transition(pi3, pi3.moveTo(WorkerState.READY, "reset", tx.now()));
+                return null;
+            });
+            assertEquals(List.of("needs-pi4 on pi-3"), scheduler.bind().stream()
+                    .map(l -> l.build().id() + " on " + l.worker().id()).toList());
+        }
+    }
 }

@@ -123,6 +123,8 @@ public final class DemoCommand implements Callable<Integer> {
                 for (Build b : view.recent(20)) {
                     System.out.printf("build %s: %s %s (%s)%n", b.id(), b.state().wireName(),
                             b.result() == null ? "" : b.result().wireName(), b.description());
+                    view.bootTest(b.id()).ifPresent(bt -> System.out.printf("  %s: %s (%s)%n", bt.context(),
+                            bt.result() == null ? "running" : bt.result().wireName(), bt.description()));
                 }
             }
             shutdown.run();

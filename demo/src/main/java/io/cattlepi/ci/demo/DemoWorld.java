@@ -46,6 +46,9 @@ public final class DemoWorld implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Knobs the tests turn (short timeouts) and the demo leaves at their defaults. */
+    /** Options' settings under this prefix are a Pi's labels, not a setting of their own. */
+    private static final String LABELS = "labels:";
+
     public record Options(int workers, PiTimings timings, int httpPort, Duration jobTimeout, Duration checkoutWindow,
                           Duration monitorInterval, List<List<String>> steps, Map<String, Object> settings) {
         public Options(int workers, PiTimings timings, int httpPort, Duration jobTimeout, Duration checkoutWindow,
@@ -61,6 +64,11 @@ public final class DemoWorld implements AutoCloseable {
         /** The same with other build steps (null: the sample recipe's make targets). */
         public Options withSteps(List<List<String>> other) {
             return new Options(workers, timings, httpPort, jobTimeout, checkoutWindow, monitorInterval, other, settings);
+        }
+
+        /** The same with labels on one Pi ({@code build_machines[].labels}). */
+        public Options withLabels(String pi, String... labels) {
+            return with(LABELS + pi, List.of(labels));
         }
 
         /** The same with one more setting of the build-control config (a string, number, boolean or list). */
@@ -130,7 +138,12 @@ public final class DemoWorld implements AutoCloseable {
         bc.put("aws_sqs_queue", queue);
         ArrayNode machines = bc.putArray("build_machines");
         for (SimulatedPi pi : rack.rack().pis()) {
-            machines.addObject().put("name", pi.name()).put("host", pi.host()).put("port", pi.port()).put("mac", pi.mac());
+            ObjectNode m = machines.addObject().put("name", pi.name()).put("host", pi.host()).put("port", pi.port())
+                    .put("mac", pi.mac());
+            Object labels = o.settings().get(LABELS + pi.name());
+            if (labels != null) {
+                m.set("labels", JSON.valueToTree(labels));
+            }
         }
         bc.put("builders_api_key", RackFixture.API_KEY);
         bc.put("gh_token", GITHUB_TOKEN);
@@ -152,6 +165,10 @@ public final class DemoWorld implements AutoCloseable {
         bc.put("checkout_retry_every_s", 1);
         bc.put("monitor_interval_s", Math.max(1, o.monitorInterval().toSeconds()));
         bc.put("visibility_timeout_s", 10);
+        // The rack's power switch, driven as an operator drives uhubctl or a PDU: a command per action.
+        ObjectNode power = bc.putObject("power");
+        rack.power().offCommand().forEach(power.withArray("off")::add);
+        rack.power().onCommand().forEach(power.withArray("on")::add);
         if (o.steps() != null) {
             ArrayNode steps = bc.putArray("build_steps");
             for (List<String> argv : o.steps()) {
@@ -159,7 +176,11 @@ public final class DemoWorld implements AutoCloseable {
                 argv.forEach(step::add);
             }
         }
-        o.settings().forEach((key, value) -> bc.set(key, JSON.valueToTree(value)));
+        o.settings().forEach((key, value) -> {
+            if (!key.startsWith(LABELS)) {
+                bc.set(key, JSON.valueToTree(value));
+            }
+        });
         ObjectNode endpoints = bc.putObject("endpoints");
         endpoints.put("sqs", sqs.endpoint().toString());
         endpoints.put("s3", s3.endpoint().toString());

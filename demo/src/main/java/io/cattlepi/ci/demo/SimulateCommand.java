@@ -68,6 +68,8 @@ public final class SimulateCommand implements Callable<Integer> {
         api.put("apiKey", RackFixture.API_KEY);
         api.put("privateKey", fixture.privateKeyFile().toString());
         api.put("addressing", fixture.rack().addressing());
+        // What a controller's config takes as "power": the rack's power switch, one outlet per Pi.
+        api.put("power", Map.of("off", fixture.power().offCommand(), "on", fixture.power().onCommand()));
         System.out.println(json.writeValueAsString(api));
         System.out.flush();
         // Faults on demand: one command per stdin line, one JSON answer per line.

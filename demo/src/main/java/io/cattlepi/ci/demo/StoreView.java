@@ -35,6 +35,11 @@ public final class StoreView implements AutoCloseable {
         return open() ? store.read(tx -> tx.buildsOf(DemoWorld.REPOSITORY, sha, "pull_request")) : List.of();
     }
 
+    /** The build's boot test, if it has one. */
+    public synchronized java.util.Optional<io.cattlepi.ci.boottest.BootTestRecord> bootTest(String buildId) {
+        return open() ? store.read(tx -> tx.bootTest(buildId)) : java.util.Optional.empty();
+    }
+
     public synchronized List<Build> recent(int limit) {
         return open() ? store.read(tx -> tx.recentBuilds(limit)) : List.of();
     }

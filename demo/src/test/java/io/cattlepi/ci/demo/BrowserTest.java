@@ -37,7 +37,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web UI in Debian's Chromium on a phone-sized window, against the demo rack: Pis going to
- * ready, a running build's log growing live, drain moving a Pi to maintenance. Screenshots go
+ * ready, a running build's log growing live and its boot test appearing, drain moving a Pi to maintenance. Screenshots go
  * to {@code target/screenshots/}.
  */
 class BrowserTest {
@@ -145,6 +145,12 @@ class BrowserTest {
         assertTrue(later > early, "the log grew from " + early + " to " + later + " characters without a reload");
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "result: success"));
         screenshot("build-log-done");
+        // Its boot test appears beside the log when it starts, and fills in without a reload.
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("boot-test-status"), "success"));
+        assertEquals(3, browser.findElements(By.cssSelector("#boot-tests tr[data-test]")).size());
+        assertTrue(browser.findElement(By.id("boot-test")).getText().contains("20-selftest"));
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('boot-test').scrollIntoView()");
+        screenshot("build-boot-test");
     }
 
     @Test

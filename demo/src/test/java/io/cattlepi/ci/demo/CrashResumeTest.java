@@ -3,11 +3,13 @@ package io.cattlepi.ci.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cattlepi.ci.boottest.BootTestSettings;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.crash.CrashPoint;
 import io.cattlepi.ci.peers.GitHubStandIn.RecordedStatus;
 import io.cattlepi.ci.simulator.pi.PiTimings;
+import io.cattlepi.ci.simulator.pi.RackFixture;
 import io.cattlepi.ci.simulator.sample.SampleRepository;
 import java.io.File;
 import java.io.IOException;
@@ -27,9 +29,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The controller as a child JVM ({@code run --config}) killed at each phase of a build: once with
- * SIGKILL while idle, then halted at the phase's crash point, then restarted. Every build must end
- * with exactly one final status and one message deletion, never built twice, and the Pi ready.
+ * The controller as a child JVM ({@code run --config}) killed at each phase of a build, its boot
+ * test included: once with SIGKILL while idle, then halted at the phase's crash point, then
+ * restarted. Every build must end with exactly one final status (and one for its boot test) and one
+ * message deletion, never built twice, the Pi ready and its CattlePi config as it was.
  */
 class CrashResumeTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -39,8 +42,9 @@ class CrashResumeTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @ParameterizedTest(name = "killed while {0}")
-    @ValueSource(strings = {CrashPoint.QUEUED, CrashPoint.CHECKING_OUT, CrashPoint.STEP_RUNNING, CrashPoint.UPLOADING,
-            CrashPoint.DELETING, CrashPoint.RESETTING})
+    @ValueSource(strings = {CrashPoint.QUEUED, CrashPoint.CHECKING_OUT, CrashPoint.STEP_RUNNING,
+            CrashPoint.BOOT_TEST_CONFIGURING, CrashPoint.BOOT_TEST_BOOTING, CrashPoint.BOOT_TEST_TESTING,
+            CrashPoint.UPLOADING, CrashPoint.DELETING, CrashPoint.RESETTING})
     void everyBuildEndsOnceAndEveryPiReturns(String phase) throws Exception {
         try (DemoWorld world = DemoWorld.start(dir, new DemoWorld.Options(1, PiTimings.fast(), 0, Duration.ofSeconds(60),
                 Duration.ofSeconds(10), Duration.ofSeconds(5), null));
@@ -68,16 +72,43 @@ class CrashResumeTest {
             try {
                 await("the build is done", () -> view.buildsOf(pr.headSha()).stream().anyMatch(b -> b.state() == BuildState.DONE));
                 await("the Pi is ready", view::allReady);
-                await("the message is gone", () -> world.sqs().depth(world.queueUrl()) == 0);
+                // Deleted in SQS first, then recorded: wait for both, or the record may lag the queue.
+                await("the message is gone and recorded so", () -> world.sqs().depth(world.queueUrl()) == 0
+                        && view.buildsOf(pr.headSha()).stream().allMatch(Build::messageDeleted));
+            } catch (AssertionError e) {
+                System.out.println(tail("crash") + tail("resumed"));
+                throw e;
             } finally {
                 resumed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
             List<Build> builds = view.buildsOf(pr.headSha());
             assertEquals(1, builds.size(), "built once: " + builds);
             assertTrue(builds.get(0).messageDeleted());
-            List<String> finals = world.github().statusesFor(pr.headSha()).stream().map(RecordedStatus::state)
-                    .filter(s -> !s.equals("pending")).toList();
+            List<String> finals = finals(world, pr.headSha(), "cattlepi-ci");
             assertEquals(1, finals.size(), "one final status: " + world.github().statusesFor(pr.headSha()));
+            // Its boot test too: one final status (error when the crash cut it short), and the Pi's own
+            // CattlePi config as it was before (none).
+            List<String> bootTest = finals(world, pr.headSha(), BootTestSettings.DEFAULT_CONTEXT);
+            assertEquals(List.of(phase.startsWith("boot-test") ? "error" : "success"), bootTest,
+                    "one final boot-test status: " + world.github().statusesFor(pr.headSha()));
+            String mac = world.rack().rack().pis().get(0).mac();
+            await("the Pi's CattlePi config restored", () -> world.rack().api().config(RackFixture.API_KEY, mac).isEmpty());
+        }
+    }
+
+    private static List<String> finals(DemoWorld world, String sha, String context) {
+        return world.github().statusesFor(sha, context).stream().map(RecordedStatus::state)
+                .filter(s -> !s.equals("pending")).toList();
+    }
+
+    /** The end of a child controller's log, for a failure's report. */
+    private String tail(String name) {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("controller-" + name + ".log"));
+            return "--- controller " + name + " ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 60),
+                    lines.size())) + "\n";
+        } catch (IOException e) {
+            return "--- controller " + name + ": " + e.getMessage() + "\n";
         }
     }
 

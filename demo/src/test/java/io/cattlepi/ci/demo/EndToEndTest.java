@@ -1,7 +1,6 @@
 package io.cattlepi.ci.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cattlepi.ci.build.Build;
@@ -40,65 +39,49 @@ class EndToEndTest {
 
     @TempDir
     static Path dir;
+    private static LiveRack rack;
     private static DemoWorld world;
     private static Controller controller;
-    private static int prs;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
-        world = DemoWorld.start(dir, new DemoWorld.Options(3, PiTimings.fast(), 0, JOB_TIMEOUT, Duration.ofSeconds(5),
-                Duration.ofSeconds(5), null));
-        controller = Controller.start(world.config());
-        await("every Pi ready", EndToEndTest::allReady);
+        rack = LiveRack.start(dir, new DemoWorld.Options(3, PiTimings.fast(), 0, JOB_TIMEOUT, Duration.ofSeconds(5),
+                Duration.ofSeconds(5), null), WAIT);
+        world = rack.world();
+        controller = rack.controller();
     }
 
     @AfterAll
     static void stop() {
-        if (controller != null) {
-            controller.close();
+        if (rack != null) {
+            rack.close();
         }
-        world.close();
     }
 
-    private static boolean allReady() {
-        return controller.store().read(tx -> tx.workers()).stream().allMatch(w -> w.state() == WorkerState.READY);
-    }
-
-    /** Polls a condition of the running system (the system under test runs on its own threads). */
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        if (!Poll.until(WAIT, condition)) {
-            throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
-        }
+        rack.await(what, condition);
     }
 
     private SampleRepository.PullRequest openAndDeliver(Map<String, String> files) throws Exception {
-        int n;
-        synchronized (EndToEndTest.class) {
-            n = ++prs;
-        }
-        SampleRepository.PullRequest pr = world.repo().openPullRequest(n, "change " + n, files);
-        assertEquals(202, world.deliver(controller.httpPort(), "pull_request", world.pullRequestPayload("opened", pr)));
-        return pr;
+        return rack.deliver(files);
     }
 
     private Build doneBuildOf(String sha) throws InterruptedException {
-        await("build of " + sha + " done", () -> buildOf(sha) != null && buildOf(sha).state() == BuildState.DONE);
+        await("build of " + sha + " done", () -> rack.inState(sha, BuildState.DONE));
         return buildOf(sha);
     }
 
     private static Build buildOf(String sha) {
-        return controller.store().read(tx -> tx.buildsOf(DemoWorld.REPOSITORY, sha, "pull_request")).stream()
-                .findFirst().orElse(null);
+        return rack.buildOf(sha);
     }
 
+    /** The build's own statuses (its boot test reports on a context of its own). */
     private List<String> states(String sha) {
-        return world.github().statusesFor(sha).stream().map(RecordedStatus::state).toList();
+        return rack.states(sha);
     }
 
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return rack.getUrl(url);
     }
 
     @Test
@@ -107,7 +90,7 @@ class EndToEndTest {
         Build b = doneBuildOf(pr.headSha());
         assertEquals(BuildResult.SUCCESS, b.result(), b.description());
         assertEquals(List.of("pending", "success"), states(pr.headSha()));
-        RecordedStatus last = world.github().statusesFor(pr.headSha()).get(1);
+        RecordedStatus last = world.github().statusesFor(pr.headSha(), "cattlepi-ci").get(1);
         assertEquals("cattlepi-ci", last.context());
         assertEquals("all 2 steps passed", last.description());
 
@@ -148,7 +131,7 @@ class EndToEndTest {
         assertEquals(BuildResult.FAILURE, b.result());
         assertEquals(List.of("pending", "failure"), states(pr.headSha()));
         assertEquals("step `make raspbian_cattlepi` failed with exit code 2",
-                world.github().statusesFor(pr.headSha()).get(1).description());
+                world.github().statusesFor(pr.headSha(), "cattlepi-ci").get(1).description());
     }
 
     @Test
@@ -158,15 +141,16 @@ class EndToEndTest {
         assertEquals(BuildResult.ERROR, b.result());
         assertEquals(List.of("pending", "error"), states(pr.headSha()));
         assertTrue(b.description().startsWith("timed out after 15s"), b.description());
-        assertFalse(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains("sleep 100000")),
-                "the hanging recipe's processes are gone");
+        // Only this JVM's own descendants: another checkout's suite may hang a recipe of its own meanwhile.
+        await("the hanging recipe's processes are gone", () -> ProcessHandle.current().descendants()
+                .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep 100000")));
         await("the Pi is back", () -> controller.store().read(tx -> tx.worker(b.workerId())).orElseThrow()
                 .state() == WorkerState.READY);
     }
 
     @Test
     void aPiThatLosesPowerMidBuildGivesErrorAndComesBack() throws Exception {
-        // The Pi dies as soon as the recipe asks it to reboot: it never answers again in time.
+        // The Pi loses power while the build runs and stays off longer than the recipe waits for it.
         SampleRepository.PullRequest pr = openAndDeliver(Map.of("power.txt", "pull the plug\n"));
         await("a Pi is building it", () -> buildOf(pr.headSha()) != null && buildOf(pr.headSha()).state() == BuildState.RUNNING);
         SimulatedPi pi = world.rack().rack().pi(buildOf(pr.headSha()).workerId());
@@ -180,7 +164,7 @@ class EndToEndTest {
 
     @Test
     void theReleaseBuildRunsBothRecipesOnOnePiInAutobuild() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort()
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort()
                 + "/api/autobuild")).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + DemoWorld.OPERATOR_TOKEN.reveal())
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());

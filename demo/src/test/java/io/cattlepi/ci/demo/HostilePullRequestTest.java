@@ -6,18 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildResult;
-import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.config.BuildControlConfig;
-import io.cattlepi.ci.controller.run.Controller;
 import io.cattlepi.ci.peers.GitHubStandIn.RecordedStatus;
 import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.sample.SampleRepository;
-import io.cattlepi.ci.worker.WorkerState;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +24,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,58 +45,32 @@ class HostilePullRequestTest {
 
     @TempDir
     static Path dir;
-    private static DemoWorld world;
-    private static Controller controller;
-    private static int prs;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static LiveRack rack;
 
     @BeforeAll
     static void start() throws Exception {
-        world = DemoWorld.start(dir, new DemoWorld.Options(2, PiTimings.fast(), 0, Duration.ofSeconds(60),
+        rack = LiveRack.start(dir, new DemoWorld.Options(2, PiTimings.fast(), 0, Duration.ofSeconds(60),
                 Duration.ofSeconds(5), Duration.ofSeconds(5), null)
-                .with("build_max_processes", 200).with("build_max_memory_mb", 256));
-        controller = Controller.start(world.config());
-        await("every Pi ready", () -> controller.store().read(tx -> tx.workers()).stream()
-                .allMatch(w -> w.state() == WorkerState.READY));
+                .with("build_max_processes", 200).with("build_max_memory_mb", 256), WAIT);
     }
 
     @AfterAll
     static void stop() {
-        if (controller != null) {
-            controller.close();
-        }
-        world.close();
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        if (!Poll.until(WAIT, condition)) {
-            throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
+        if (rack != null) {
+            rack.close();
         }
     }
 
     private Build build(Map<String, String> files) throws Exception {
-        int n;
-        synchronized (HostilePullRequestTest.class) {
-            n = ++prs;
-        }
-        SampleRepository.PullRequest pr = world.repo().openPullRequest(n, "hostile change " + n, files);
-        assertEquals(202, world.deliver(controller.httpPort(), "pull_request", world.pullRequestPayload("opened", pr)));
-        await("build of " + pr.headSha(), () -> buildOf(pr.headSha()) != null
-                && buildOf(pr.headSha()).state() == BuildState.DONE);
-        return buildOf(pr.headSha());
-    }
-
-    private static Build buildOf(String sha) {
-        return controller.store().read(tx -> tx.buildsOf(DemoWorld.REPOSITORY, sha, "pull_request")).stream()
-                .findFirst().orElse(null);
+        return rack.done(rack.deliver(files));
     }
 
     @Test
     void aThiefFindsNoSecretAndNothingOutsiderSeeableHoldsOne() throws Exception {
-        Path store = world.config().storePath();
+        Path store = rack.world().config().storePath();
         Build b = build(Map.of(SampleRepository.THIEF, "steal\n"));
         assertEquals(BuildResult.SUCCESS, b.result(), b.description());
-        String log = get("/api/builds/" + b.id() + "/log").body();
+        String log = rack.get("/api/builds/" + b.id() + "/log").body();
 
         List<String> routes = log.lines().filter(l -> l.contains("ROUTE ")).map(l -> l.substring(l.indexOf("ROUTE ")))
                 .toList();
@@ -120,13 +86,13 @@ class HostilePullRequestTest {
         seen.put("GET /api/builds/" + b.id() + "/log", log);
         for (String page : List.of("/", "/builds", "/builds/" + b.id(), "/api/builds", "/api/builds/" + b.id(),
                 "/api/workers", "/metrics", "/healthz")) {
-            seen.put("GET " + page, get(page).body());
+            seen.put("GET " + page, rack.get(page).body());
         }
-        for (RecordedStatus s : world.github().statuses()) {
+        for (RecordedStatus s : rack.world().github().statuses()) {
             seen.put("status " + s.state() + " on " + s.sha(), s.state() + " " + s.context() + " " + s.description()
                     + " " + s.targetUrl());
         }
-        Map<String, String> forms = secretForms(world.config());
+        Map<String, String> forms = secretForms(rack.world().config());
         int hits = 0;
         for (Map.Entry<String, String> object : seen.entrySet()) {
             for (Map.Entry<String, String> form : forms.entrySet()) {
@@ -141,7 +107,7 @@ class HostilePullRequestTest {
         assertEquals(0, hits);
 
         assertTrue(log.contains("isolation: a bubblewrap sandbox"), log);
-        assertEquals(200, get("/healthz").statusCode(), "the controller is alive");
+        assertEquals(200, rack.get("/healthz").statusCode(), "the controller is alive");
         assertFalse(new String(Files.readAllBytes(store), StandardCharsets.ISO_8859_1).contains("THIEF-WAS-HERE"));
         assertEquals("ok", integrity(store));
     }
@@ -152,23 +118,18 @@ class HostilePullRequestTest {
         assertEquals(BuildResult.ERROR, hog.result(), hog.description());
         assertTrue(hog.description().startsWith("the build reached its"), hog.description());
         assertTrue(hog.description().contains("processes") || hog.description().contains("MiB"), hog.description());
-        assertEquals(200, get("/healthz").statusCode(), "the controller keeps serving");
+        assertEquals(200, rack.get("/healthz").statusCode(), "the controller keeps serving");
         Build next = build(Map.of("notes.txt", "a good change\n"));
         assertEquals(BuildResult.SUCCESS, next.result(), next.description());
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + path))
-                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Every object in the logs bucket, as the S3 API gives it. */
     private static Map<String, String> bucket() {
         Map<String, String> out = new LinkedHashMap<>();
-        try (S3Client s3 = S3Client.builder().endpointOverride(world.s3().endpoint()).forcePathStyle(true)
-                .region(Region.of(world.s3().region()))
+        try (S3Client s3 = S3Client.builder().endpointOverride(rack.world().s3().endpoint()).forcePathStyle(true)
+                .region(Region.of(rack.world().s3().region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        world.s3().accessKey(), world.s3().secretKey()))).build()) {
+                        rack.world().s3().accessKey(), rack.world().s3().secretKey()))).build()) {
             for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(DemoWorld.BUCKET)).contents()) {
                 byte[] bytes = s3.getObjectAsBytes(r -> r.bucket(DemoWorld.BUCKET).key(o.key())).asByteArray();
                 out.put("s3://" + DemoWorld.BUCKET + "/" + o.key(), new String(bytes, StandardCharsets.ISO_8859_1));

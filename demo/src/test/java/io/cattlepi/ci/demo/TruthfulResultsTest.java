@@ -6,19 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildResult;
 import io.cattlepi.ci.build.BuildState;
-import io.cattlepi.ci.controller.run.Controller;
 import io.cattlepi.ci.peers.GitHubStandIn.RecordedStatus;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.SimulatedPi;
 import io.cattlepi.ci.simulator.sample.SampleRepository;
-import io.cattlepi.ci.worker.Worker;
 import io.cattlepi.ci.worker.WorkerState;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,71 +31,30 @@ class TruthfulResultsTest {
 
     @TempDir
     static Path dir;
-    private static DemoWorld world;
-    private static Controller controller;
-    private static int prs;
+    private static LiveRack rack;
 
     @BeforeAll
     static void start() throws Exception {
         Path workspaces = dir.resolve("w".repeat(150 - dir.toString().length() - 1));
         assertEquals(150, workspaces.toString().length());
-        world = DemoWorld.start(dir, new DemoWorld.Options(2, new PiTimings(Duration.ofMillis(150),
+        rack = LiveRack.start(dir, new DemoWorld.Options(2, new PiTimings(Duration.ofMillis(150),
                 Duration.ofMillis(150), Duration.ofSeconds(1)), 0, Duration.ofSeconds(120), Duration.ofSeconds(5),
-                Duration.ofSeconds(5), null).with("workspace_dir", workspaces.toString()).with("host_key_watch_ms", 500));
-        controller = Controller.start(world.config());
-        await("every Pi ready", () -> controller.store().read(tx -> tx.workers()).stream()
-                .allMatch(w -> w.state() == WorkerState.READY));
+                Duration.ofSeconds(5), null).with("workspace_dir", workspaces.toString()).with("host_key_watch_ms", 500),
+                WAIT);
     }
 
     @AfterAll
     static void stop() {
-        if (controller != null) {
-            controller.close();
+        if (rack != null) {
+            rack.close();
         }
-        world.close();
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        if (!Poll.until(WAIT, condition)) {
-            throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
-        }
-    }
-
-    private static SampleRepository.PullRequest deliver(Map<String, String> files) throws Exception {
-        int n;
-        synchronized (TruthfulResultsTest.class) {
-            n = ++prs;
-        }
-        SampleRepository.PullRequest pr = world.repo().openPullRequest(n, "change " + n, files);
-        assertEquals(202, world.deliver(controller.httpPort(), "pull_request", world.pullRequestPayload("opened", pr)));
-        return pr;
-    }
-
-    private static Build done(SampleRepository.PullRequest pr) throws InterruptedException {
-        await("build of " + pr.headSha(), () -> buildOf(pr.headSha()) != null
-                && buildOf(pr.headSha()).state() == BuildState.DONE);
-        return buildOf(pr.headSha());
-    }
-
-    private static Build buildOf(String sha) {
-        return controller.store().read(tx -> tx.buildsOf(DemoWorld.REPOSITORY, sha, "pull_request")).stream()
-                .findFirst().orElse(null);
-    }
-
-    private static String log(Build b) throws Exception {
-        return Files.readString(world.config().engine().workspaces().resolve(b.id()).resolve("build.log"));
-    }
-
-    private static RecordedStatus finalStatus(SampleRepository.PullRequest pr) {
-        List<RecordedStatus> all = world.github().statusesFor(pr.headSha());
-        return all.get(all.size() - 1);
     }
 
     @Test
     void aGoodAnsibleRecipeSucceedsWithItsRecapAndNoSshFlags() throws Exception {
-        SampleRepository.PullRequest pr = deliver(Map.of(SampleRepository.ANSIBLE, "ansible\n"));
-        Build b = done(pr);
-        String log = log(b);
+        SampleRepository.PullRequest pr = rack.deliver(Map.of(SampleRepository.ANSIBLE, "ansible\n"));
+        Build b = rack.done(pr);
+        String log = rack.log(b);
         assertEquals(BuildResult.SUCCESS, b.result(), b.description() + "\n" + log);
         assertTrue(log.matches("(?s).*ok=\\d+\\s+changed=\\d+\\s+unreachable=0\\s+failed=0.*"), log);
         assertTrue(log.contains("Pi rebooted"), "the keeper pinned the new boot's key: " + log);
@@ -109,13 +63,13 @@ class TruthfulResultsTest {
 
     @Test
     void aFailingTaskFailsTheBuildQuotingTheRecapWhileMakeExitsZero() throws Exception {
-        SampleRepository.PullRequest pr = deliver(Map.of(SampleRepository.ANSIBLE, "ansible\n",
+        SampleRepository.PullRequest pr = rack.deliver(Map.of(SampleRepository.ANSIBLE, "ansible\n",
                 SampleRepository.ANSIBLE_FAIL, "fail\n"));
-        Build b = done(pr);
-        String log = log(b);
+        Build b = rack.done(pr);
+        String log = rack.log(b);
         assertEquals(BuildResult.FAILURE, b.result(), b.description() + "\n" + log);
         assertTrue(log.contains("step make raspbian_cattlepi exited 0"), log);
-        RecordedStatus status = finalStatus(pr);
+        RecordedStatus status = rack.lastStatus(pr.headSha());
         assertEquals("failure", status.state());
         assertTrue(status.description().matches(".*: ok=\\d+ changed=\\d+ unreachable=0 failed=1.*"), status.description());
         assertTrue(log.contains("result rule \"Ansible recap: failed tasks\" matched"), log);
@@ -123,39 +77,27 @@ class TruthfulResultsTest {
 
     @Test
     void anInventoryWhereNoPiAnswersIsTheRecipesFailureWhileItsPiIsAlive() throws Exception {
-        SampleRepository.PullRequest pr = deliver(Map.of(SampleRepository.ANSIBLE, "ansible\n",
+        SampleRepository.PullRequest pr = rack.deliver(Map.of(SampleRepository.ANSIBLE, "ansible\n",
                 SampleRepository.ANSIBLE_BAD_HOST, "nobody there\n"));
-        Build b = done(pr);
-        assertEquals(BuildResult.FAILURE, b.result(), b.description() + "\n" + log(b));
-        assertTrue(b.description().contains("unreachable=1"), b.description() + "\n" + log(b));
+        Build b = rack.done(pr);
+        assertEquals(BuildResult.FAILURE, b.result(), b.description() + "\n" + rack.log(b));
+        assertTrue(b.description().contains("unreachable=1"), b.description() + "\n" + rack.log(b));
     }
 
     @Test
     void aHostKeyChangedBehindTheRecipesBackEndsInErrorAndThePiIsReset() throws Exception {
-        SampleRepository.PullRequest pr = deliver(Map.of(SampleRepository.SLOW, "slow\n"));
-        await("running", () -> buildOf(pr.headSha()) != null && buildOf(pr.headSha()).state() == BuildState.RUNNING);
-        Build running = buildOf(pr.headSha());
-        SimulatedPi pi = world.rack().rack().pi(running.workerId());
-        int resets = worker(running.workerId()).health().resets();
-        await("the slow part running", () -> logContains(running, "SLOW marker"));
+        SampleRepository.PullRequest pr = rack.deliver(Map.of(SampleRepository.SLOW, "slow\n"));
+        rack.await("running", () -> rack.inState(pr.headSha(), BuildState.RUNNING));
+        Build running = rack.buildOf(pr.headSha());
+        SimulatedPi pi = rack.world().rack().rack().pi(running.workerId());
+        int resets = rack.worker(running.workerId()).health().resets();
+        rack.await("the slow part running", () -> rack.log(running).contains("SLOW marker"));
         pi.changeHostKey();
-        Build b = done(pr);
-        assertEquals(BuildResult.ERROR, b.result(), b.description() + "\n" + log(b));
+        Build b = rack.done(pr);
+        assertEquals(BuildResult.ERROR, b.result(), b.description() + "\n" + rack.log(b));
         assertTrue(b.description().contains("host key of Pi " + running.workerId() + " changed without a reboot"),
                 b.description());
-        await("the Pi reset and ready again", () -> worker(running.workerId()).state() == WorkerState.READY
-                && worker(running.workerId()).health().resets() > resets);
-    }
-
-    private static boolean logContains(Build b, String text) {
-        try {
-            return log(b).contains(text);
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static Worker worker(String id) {
-        return controller.store().read(tx -> tx.worker(id)).orElseThrow();
+        rack.await("the Pi reset and ready again", () -> rack.worker(running.workerId()).state() == WorkerState.READY
+                && rack.worker(running.workerId()).health().resets() > resets);
     }
 }

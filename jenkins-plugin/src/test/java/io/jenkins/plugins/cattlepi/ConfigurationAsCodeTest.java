@@ -4,40 +4,63 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.jenkins.plugins.casc.misc.junit.jupiter.AbstractRoundTripTest;
+import io.jenkins.plugins.cattlepi.cloud.PiCloud;
+import io.jenkins.plugins.cattlepi.cloud.PiMachine;
+import io.jenkins.plugins.cattlepi.config.CattlePiConfiguration;
 import org.jvnet.hudson.test.JenkinsRule;
 
-/** The cloud and the global configuration load from YAML, export, and load again the same after a restart. */
+/**
+ * The documented YAML (docs/jenkins.md, without credentials; the harness's default resource name
+ * {@code configuration-as-code.yaml}) loads, exports, and loads again the same after a restart.
+ */
 class ConfigurationAsCodeTest extends AbstractRoundTripTest {
     @Override
     protected void assertConfiguredAsExpected(JenkinsRule j, String configContent) {
         PiCloud cloud = (PiCloud) j.jenkins.clouds.getByName("rack");
         assertEquals("cattlepi", cloud.getLabelString());
-        assertEquals("http://cattlepi.example", cloud.getCattlepiApiUrl());
+        assertEquals("https://api.cattlepi.com", cloud.getCattlepiApiUrl());
         assertEquals("cattlepi-api", cloud.getCattlepiCredentialsId());
         assertEquals("pi-ssh", cloud.getSshCredentialsId());
-        assertEquals("track", cloud.getHostKeyPolicy());
-        assertEquals("http://cattlepi.example/images/raspbian_lite_latest.zip", cloud.getRaspbianLocation());
-        assertEquals("sudo -n -u pibuild", cloud.getAgentCommandPrefix());
+        assertEquals("per-boot", cloud.getHostKeyPolicy());
+        assertEquals("https://api.cattlepi.com/images/global/raspbian/raspbian_lite_latest.zip",
+                cloud.getRaspbianLocation());
+        assertEquals("bubblewrap", cloud.getBuildSandbox());
+        assertEquals(1024, cloud.getBuildMaxProcesses());
+        assertEquals(2048, cloud.getBuildMaxMemoryMb());
+        assertEquals(10, cloud.getIdleMinutes());
+        assertEquals(3, cloud.getFailedResetStreak());
+        assertFalse(cloud.isAgentOnPi());
         assertEquals(2, cloud.getMachines().size());
+        PiMachine first = cloud.getMachines().get(0);
+        assertEquals("pi-1", first.getName());
+        assertEquals(22, first.getPort());
+        assertEquals("", first.getLabels());
         PiMachine second = cloud.getMachines().get(1);
         assertEquals("pi-2", second.getName());
-        assertEquals("10.0.0.12", second.getHost());
+        assertEquals("192.168.1.12", second.getHost());
         assertEquals(2222, second.getPort());
         assertEquals("b8:27:eb:00:00:02", second.getMac());
         assertEquals("camera", second.getLabels());
-        assertFalse(cloud.isAgentOnPi());
 
         CattlePiConfiguration c = CattlePiConfiguration.get();
         assertEquals("cattlepi/cattlepi", c.getAllowedRepositories().trim());
-        assertEquals("eu-west-1", c.getAwsRegion());
-        assertEquals("aws", c.getAwsCredentialsId());
+        assertEquals("master", c.getPushBranches().trim());
+        assertFalse(c.isBuildDrafts());
+        assertEquals("OWNER MEMBER COLLABORATOR", c.getTrustedAssociations());
+        assertEquals("ok-to-test", c.getOkToTestLabel());
+        assertEquals("https://github.com/", c.getCloneBase());
+        assertEquals("https://api.github.com", c.getGithubApiUrl());
         assertEquals("github", c.getGithubCredentialsId());
-        assertEquals("cattlepi-logs", c.getS3Bucket());
-        assertEquals("https://cattlepi-logs.s3.amazonaws.com/", c.getS3PublicUrl());
+        assertEquals("cattlepi-ci", c.getStatusContext());
+        assertEquals("us-east-1", c.getAwsRegion());
+        assertEquals("aws", c.getAwsCredentialsId());
+        assertEquals("https://sqs.us-east-1.amazonaws.com/123456789012/cattlepi-ci-rejected", c.getDeadLetterQueueUrl());
+        assertEquals("cattlepi-ci-logs", c.getS3Bucket());
+        assertEquals("https://cattlepi-ci-logs.s3.amazonaws.com/", c.getS3PublicUrl());
     }
 
     @Override
     protected String stringInLogExpected() {
-        return "cattlepiApiUrl = http://cattlepi.example";
+        return "raspbianLocation = https://api.cattlepi.com/images/global/raspbian/raspbian_lite_latest.zip";
     }
 }

@@ -4,11 +4,14 @@ import com.cloudbees.jenkins.plugins.sshcredentials.impl.BasicSSHUserPrivateKey;
 import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
 import hudson.util.Secret;
-import io.cattlepi.ci.fleet.Worker;
-import io.cattlepi.ci.fleet.WorkerState;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.RackFixture;
 import io.cattlepi.ci.simulator.pi.SimulatedPi;
+import io.cattlepi.ci.worker.Worker;
+import io.cattlepi.ci.worker.WorkerState;
+import io.jenkins.plugins.cattlepi.cloud.PiCloud;
+import io.jenkins.plugins.cattlepi.cloud.PiMachine;
+import io.jenkins.plugins.cattlepi.cloud.RackRuntimes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -16,16 +19,16 @@ import org.jenkinsci.plugins.plaincredentials.impl.StringCredentialsImpl;
 import org.jvnet.hudson.test.JenkinsRule;
 
 /** A simulated rack (real SSH, a local CattlePi API) configured as a Pi cloud of the test's Jenkins. */
-final class TestRack implements AutoCloseable {
-    final RackFixture fixture;
-    final PiCloud cloud;
+public final class TestRack implements AutoCloseable {
+    public final RackFixture fixture;
+    public final PiCloud cloud;
 
     private TestRack(RackFixture fixture, PiCloud cloud) {
         this.fixture = fixture;
         this.cloud = cloud;
     }
 
-    static TestRack start(JenkinsRule j, int pis) throws Exception {
+    public static TestRack start(JenkinsRule j, int pis) throws Exception {
         RackFixture fixture = RackFixture.start(pis, PiTimings.fast());
         SystemCredentialsProvider.getInstance().getCredentials().add(new StringCredentialsImpl(CredentialsScope.SYSTEM,
                 "cattlepi-api", "CattlePi API key", Secret.fromString(RackFixture.API_KEY)));
@@ -52,15 +55,15 @@ final class TestRack implements AutoCloseable {
         return rack;
     }
 
-    int ready() {
+    public int ready() {
         return (int) RackRuntimes.of(cloud).workers().stream().filter(w -> w.state() == WorkerState.READY).count();
     }
 
-    List<Worker> workers() {
+    public List<Worker> workers() {
         return RackRuntimes.of(cloud).workers();
     }
 
-    void await(String what, BooleanSupplier condition) throws InterruptedException {
+    public void await(String what, BooleanSupplier condition) throws InterruptedException {
         new TestWait().until(what, condition);
     }
 

@@ -4,8 +4,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Polls a condition for up to a minute; fails naming what it waited for. */
-final class TestWait {
-    void until(String what, BooleanSupplier condition) throws InterruptedException {
+public final class TestWait {
+    public void until(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

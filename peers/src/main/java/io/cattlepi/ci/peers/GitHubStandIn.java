@@ -26,13 +26,19 @@ import java.util.regex.Pattern;
 /**
  * A GitHub REST API stand-in over real HTTP on 127.0.0.1, serving exactly what github-api 1.330 calls to
  * post a commit status ({@code GET /repos/{o}/{r}}, {@code POST /repos/{o}/{r}/statuses/{sha}}, and
- * {@code GET /rate_limit} should a client ask). Records every status; can answer the next calls with faults.
+ * {@code GET /rate_limit} should a client ask), and a commit's statuses, newest first, as GitHub lists
+ * them ({@code GET /repos/{o}/{r}/commits/{sha}/statuses}). Records every status; can answer the next
+ * calls with faults.
  * Any repository exists; use {@link #missingRepository} to make one answer 404.
  */
 public final class GitHubStandIn implements AutoCloseable {
     /** One status as GitHub received it. */
     public record RecordedStatus(String repo, String sha, String state, String context, String description,
-                                 String targetUrl, Instant at) {
+                                 String targetUrl, Instant at, long id) {
+        public RecordedStatus(String repo, String sha, String state, String context, String description,
+                              String targetUrl, Instant at) {
+            this(repo, sha, state, context, description, targetUrl, at, 0);
+        }
     }
 
     private record Fault(int status, Map<String, String> headers) {
@@ -40,6 +46,7 @@ public final class GitHubStandIn implements AutoCloseable {
 
     private static final Pattern REPO = Pattern.compile("/repos/([^/]+)/([^/]+)");
     private static final Pattern STATUS = Pattern.compile("/repos/([^/]+)/([^/]+)/statuses/([^/]+)");
+    private static final Pattern COMMIT_STATUSES = Pattern.compile("/repos/([^/]+)/([^/]+)/commits/([^/]+)/statuses");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String token;
@@ -80,6 +87,11 @@ public final class GitHubStandIn implements AutoCloseable {
 
     public List<RecordedStatus> statusesFor(String sha) {
         return statuses.stream().filter(s -> s.sha().equals(sha)).toList();
+    }
+
+    /** A commit's statuses on one context, oldest first. */
+    public List<RecordedStatus> statusesFor(String sha, String context) {
+        return statuses.stream().filter(s -> s.sha().equals(sha) && s.context().equals(context)).toList();
     }
 
     /** "METHOD path" of every request received, oldest first (to see what the client really calls). */
@@ -147,9 +159,13 @@ public final class GitHubStandIn implements AutoCloseable {
                 return;
             }
             Matcher status = STATUS.matcher(path);
+            Matcher listed = COMMIT_STATUSES.matcher(path);
             Matcher repo = REPO.matcher(path);
             if (method.equals("POST") && status.matches()) {
                 postStatus(ex, status.group(1), status.group(2), status.group(3), body);
+            } else if (method.equals("GET") && (listed.matches() || status.matches())) {
+                Matcher m = listed.matches() ? listed : status;
+                listStatuses(ex, m.group(1), m.group(2), m.group(3), ex.getRequestURI().getRawQuery());
             } else if (method.equals("GET") && repo.matches()) {
                 getRepository(ex, repo.group(1), repo.group(2));
             } else {
@@ -207,19 +223,63 @@ public final class GitHubStandIn implements AutoCloseable {
         Instant now = Instant.now();
         RecordedStatus recorded = new RecordedStatus(owner + "/" + name, sha, state,
                 text(in, "context") == null ? "default" : text(in, "context"),
-                text(in, "description"), text(in, "target_url"), now);
+                text(in, "description"), text(in, "target_url"), now, ids.incrementAndGet());
         statuses.add(recorded);
-        long id = ids.incrementAndGet();
+        send(ex, 201, statusJson(recorded));
+    }
+
+    /**
+     * {@code GET /repos/{o}/{r}/commits/{ref}/statuses} (and the older {@code /statuses/{ref}}): every
+     * status of the commit, newest first, {@code per_page} (at most 100, default 30) and {@code page}.
+     */
+    private void listStatuses(HttpExchange ex, String owner, String name, String sha, String query) throws IOException {
+        if (missing.contains(owner + "/" + name)) {
+            send(ex, 404, error("Not Found"));
+            return;
+        }
+        int perPage = Math.min(100, Math.max(1, param(query, "per_page", 30)));
+        int page = Math.max(1, param(query, "page", 1));
+        List<RecordedStatus> newest = new java.util.ArrayList<>(statuses.stream()
+                .filter(st -> st.repo().equalsIgnoreCase(owner + "/" + name) && st.sha().equals(sha)).toList());
+        java.util.Collections.reverse(newest);
+        com.fasterxml.jackson.databind.node.ArrayNode out = JSON.createArrayNode();
+        newest.stream().skip((long) (page - 1) * perPage).limit(perPage).forEach(st -> out.add(statusJson(st)));
+        send(ex, 200, out);
+    }
+
+    private ObjectNode statusJson(RecordedStatus st) {
         ObjectNode out = JSON.createObjectNode();
-        out.put("id", id);
-        out.put("url", url() + "/repos/" + owner + "/" + name + "/statuses/" + sha);
-        out.put("state", state);
-        out.put("description", recorded.description());
-        out.put("target_url", recorded.targetUrl());
-        out.put("context", recorded.context());
-        out.put("created_at", now.toString());
-        out.put("updated_at", now.toString());
-        send(ex, 201, out);
+        String[] repo = st.repo().split("/", 2);
+        out.put("url", url() + "/repos/" + repo[0] + "/" + repo[1] + "/statuses/" + st.sha());
+        out.put("avatar_url", "https://avatars.githubusercontent.com/u/1?v=4");
+        out.put("id", st.id());
+        out.put("node_id", "SC_" + st.id());
+        out.put("state", st.state());
+        out.put("description", st.description());
+        out.put("target_url", st.targetUrl());
+        out.put("context", st.context());
+        out.put("created_at", st.at().toString());
+        out.put("updated_at", st.at().toString());
+        ObjectNode creator = out.putObject("creator");
+        creator.put("login", "cattlepi-ci-bot");
+        creator.put("id", 1);
+        creator.put("type", "User");
+        return out;
+    }
+
+    private static int param(String query, String key, int fallback) {
+        if (query != null) {
+            for (String kv : query.split("&")) {
+                if (kv.startsWith(key + "=")) {
+                    try {
+                        return Integer.parseInt(kv.substring(key.length() + 1));
+                    } catch (NumberFormatException e) {
+                        return fallback;
+                    }
+                }
+            }
+        }
+        return fallback;
     }
 
     private static String text(JsonNode node, String field) {

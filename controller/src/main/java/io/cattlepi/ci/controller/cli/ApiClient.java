@@ -43,6 +43,21 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** What went wrong in words: the JDK's connection errors often have no message at all. */
+    static String reason(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused (is it running? systemctl status cattlepi-ci)";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer within the timeout";
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            return "unknown host " + e.getMessage();
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
     static String segment(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
@@ -53,7 +68,7 @@ final class ApiClient {
             r = http.send(request.timeout(Duration.ofSeconds(30)).header("Accept", "application/json").build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new ApiException("controller at " + base + " not reachable: " + e.getMessage());
+            throw new ApiException("controller not reachable at " + base + ": " + reason(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException("interrupted");

@@ -23,6 +23,8 @@ public final class CattlePiCiCommand implements Runnable {
         CommandLine cli = new CommandLine(new CattlePiCiCommand());
         cli.addSubcommand(new ConfigCommand());
         cli.addSubcommand(new RunCommand());
+        cli.addSubcommand(new StoreCommands.Backup());
+        cli.addSubcommand(new StoreCommands.Restore());
         cli.addSubcommand(new OperatorCommands.Status());
         cli.addSubcommand(new OperatorCommands.Workers());
         cli.addSubcommand(new OperatorCommands.Builds());
@@ -30,6 +32,8 @@ public final class CattlePiCiCommand implements Runnable {
         cli.addSubcommand(new OperatorCommands.Undrain());
         cli.addSubcommand(new OperatorCommands.Retire());
         cli.addSubcommand(new OperatorCommands.Retry());
+        cli.addSubcommand(new OperatorCommands.Cancel());
+        cli.addSubcommand(new OperatorCommands.PowerCycle());
         cli.addSubcommand(new OperatorCommands.WorkersConfig());
         return cli;
     }

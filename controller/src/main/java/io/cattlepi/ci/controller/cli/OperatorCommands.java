@@ -36,12 +36,15 @@ final class OperatorCommands {
         @CommandLine.Mixin
         Target target = new Target();
 
+        /** The exit code when run returns normally; status sets it when the controller is unhealthy. */
+        int exit;
+
         @Override
         public Integer call() {
             try {
                 run(target.client(), spec.commandLine().getOut());
                 spec.commandLine().getOut().flush();
-                return 0;
+                return exit;
             } catch (ApiClient.ApiException e) {
                 spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
                 spec.commandLine().getErr().flush();
@@ -56,10 +59,13 @@ final class OperatorCommands {
     static final class Workers extends Base {
         @Override
         void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
+            JsonNode workers = api.get("api/workers");
             out.printf("%-12s %-12s %-24s %-22s %s%n", "PI", "STATE", "SINCE", "BUILD", "REASON");
-            for (JsonNode w : api.get("api/workers")) {
-                out.printf("%-12s %-12s %-24s %-22s %s%n", w.path("id").asText(), w.path("state").asText(),
-                        w.path("since").asText(), w.path("build").asText(""), w.path("reason").asText());
+            for (JsonNode w : workers) {
+                boolean draining = !w.path("draining").isNull() && !w.path("draining").isMissingNode();
+                out.printf("%-12s %-12s %-24s %-22s %s%n", w.path("id").asText(), w.path("state").asText()
+                        + (draining ? "+draining" : ""), w.path("since").asText(), w.path("build").asText(""),
+                        draining ? "draining: " + w.path("draining").asText() : w.path("reason").asText());
             }
         }
     }
@@ -71,8 +77,9 @@ final class OperatorCommands {
 
         @Override
         void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
+            JsonNode builds = api.get("api/builds?limit=" + Math.max(1, Math.min(500, limit)));
             out.printf("%-24s %-10s %-8s %-12s %-10s %s%n", "BUILD", "STATE", "RESULT", "SHA", "PI", "DESCRIPTION");
-            for (JsonNode b : api.get("api/builds?limit=" + Math.max(1, Math.min(500, limit)))) {
+            for (JsonNode b : builds) {
                 String sha = b.path("sha").asText("");
                 out.printf("%-24s %-10s %-8s %-12s %-10s %s%n", b.path("id").asText(), b.path("state").asText(),
                         b.path("result").asText(""), sha.substring(0, Math.min(10, sha.length())),
@@ -81,7 +88,8 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Health, Pis by state and active builds.")
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Health, Pis by state and active builds; exit 1 when the controller is unhealthy or not reachable.")
     static final class Status extends Base {
         @Override
         void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
@@ -101,6 +109,7 @@ final class OperatorCommands {
                 health = api.get("healthz").path("checks").toString();
             } catch (ApiClient.ApiException e) {
                 health = "unhealthy (" + e.getMessage() + ")";
+                exit = 1; // for scripts and monitoring: unhealthy is a failure
             }
             out.println("health:  " + health);
             out.println("pis:     " + states);
@@ -124,6 +133,11 @@ final class OperatorCommands {
         void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
             String query = reason() == null ? "" : "?reason=" + ApiClient.segment(reason());
             JsonNode w = api.post("api/workers/" + ApiClient.segment(pi) + "/" + action() + query);
+            if (w.hasNonNull("draining")) {
+                out.println(w.path("id").asText() + ": draining; it goes to maintenance when build "
+                        + w.path("build").asText() + " ends (" + w.path("draining").asText() + ")");
+                return;
+            }
             out.println(w.path("id").asText() + ": " + w.path("state").asText() + " (" + w.path("reason").asText() + ")");
         }
     }
@@ -158,6 +172,22 @@ final class OperatorCommands {
         }
     }
 
+    @Command(name = "power-cycle", mixinStandardHelpOptions = true,
+            description = "Switch a Pi off and on with its power commands (not while it runs a build).")
+    static final class PowerCycle extends WorkerAction {
+        @Option(names = "--reason", defaultValue = "power-cycled from the command line", description = "Kept in the Pi's history.")
+        String reason;
+
+        String action() {
+            return "power-cycle";
+        }
+
+        @Override
+        String reason() {
+            return reason;
+        }
+    }
+
     @Command(name = "undrain", mixinStandardHelpOptions = true, description = "Put a drained or retired Pi back into service.")
     static final class Undrain extends WorkerAction {
         String action() {
@@ -174,6 +204,33 @@ final class OperatorCommands {
         void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
             JsonNode b = api.post("api/builds/" + ApiClient.segment(build) + "/retry");
             out.println("queued " + b.path("id").asText() + " (" + b.path("sha").asText() + ")");
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = "Cancel a build: a queued one ends at once, a running one is stopped and its Pi reset.")
+    static final class Cancel extends Base {
+        @Parameters(index = "0", paramLabel = "BUILD")
+        String build;
+
+        @Option(names = "--reason", defaultValue = "", description = "Shown in the build's status on GitHub.")
+        String reason;
+
+        @Option(names = "--by", defaultValue = "${env:USER}", description = "Who cancels (default: $USER).")
+        String by;
+
+        @Override
+        void run(ApiClient api, PrintWriter out) throws ApiClient.ApiException {
+            JsonNode b = api.post("api/builds/" + ApiClient.segment(build) + "/cancel?by=" + ApiClient.segment(nz(by))
+                    + "&reason=" + ApiClient.segment(reason));
+            out.println(switch (b.path("cancel").asText()) {
+                case "ended" -> b.path("id").asText() + ": ended before it ran (" + b.path("description").asText() + ")";
+                default -> b.path("id").asText() + ": stopping; its Pi is reset next";
+            });
+        }
+
+        private static String nz(String s) {
+            return s == null ? "" : s;
         }
     }
 

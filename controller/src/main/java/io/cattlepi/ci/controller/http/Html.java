@@ -45,6 +45,9 @@ final class Html {
                 .warning{background:#ffd6d6;border:1px solid #c00;padding:.5rem;font-weight:600}
                 .marked{background:#ffd6d6;border-left:4px solid #c00;padding:.3rem .5rem;font-family:monospace;overflow-wrap:anywhere}
                 .muted{color:#666;font-size:.85rem;overflow-wrap:anywhere}
+                .passed{background:#c8f0c8}.failed{background:#ffd6d6}.skipped{background:#ddd}
+                .beside{display:grid;grid-template-columns:minmax(0,1fr);gap:0 1.5rem}
+                @media (min-width:60rem){.beside.two{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}}
                 @media (max-width:40rem){.wide{display:none}th,td{padding:.3rem .25rem}body{padding:0 .5rem 2rem}}
                 </style></head><body>
                 <header><h1>CattlePi CI</h1><a href="/">Rack</a><a href="/builds">Builds</a></header>

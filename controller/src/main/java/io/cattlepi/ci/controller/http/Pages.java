@@ -2,9 +2,12 @@ package io.cattlepi.ci.controller.http;
 
 import static io.cattlepi.ci.controller.http.Html.esc;
 
+import io.cattlepi.ci.boottest.BatteryReport;
+import io.cattlepi.ci.boottest.BootTestRecord;
 import io.cattlepi.ci.build.Build;
 import io.cattlepi.ci.build.BuildState;
 import io.cattlepi.ci.build.run.ResultFile;
+import io.cattlepi.ci.fleet.DrainMarks;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.worker.Worker;
@@ -12,9 +15,12 @@ import io.cattlepi.ci.worker.WorkerState;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.NotFoundResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** Server-rendered pages: the rack, the build list and one build with its live log. */
+/** Server-rendered pages: the rack, the build list and one build with its live log and its boot test. */
 final class Pages {
     private final Store store;
     private final Operations ops;
@@ -32,6 +38,7 @@ final class Pages {
 
     private String rack() {
         List<Worker> workers = store.read(tx -> tx.workers());
+        java.util.Map<String, String> draining = store.read(DrainMarks::all);
         StringBuilder rows = new StringBuilder();
         for (Worker w : workers) {
             List<Event> history = store.read(tx -> tx.events(Event.WORKER, w.id(), 5));
@@ -39,12 +46,17 @@ final class Pages {
             for (Event e : history) {
                 hist.append("<div class=muted>").append(esc(e.at())).append(" ").append(esc(e.detail())).append("</div>");
             }
-            String action = w.state() == WorkerState.MAINTENANCE ? "undrain" : "drain";
+            String action = w.state() == WorkerState.MAINTENANCE || w.state() == WorkerState.RETIRED
+                    || draining.containsKey(w.id()) ? "undrain" : "drain";
             String build = w.buildId() == null ? "" : "<a href=\"/builds/" + esc(w.buildId()) + "\">" + esc(w.buildId()) + "</a>";
             rows.append("<tr data-worker=\"").append(esc(w.id())).append("\"><td><b>").append(esc(w.id())).append("</b><div class=muted>")
-                    .append(esc(w.host())).append(':').append(w.port()).append("</div></td>")
+                    .append(esc(w.host())).append(':').append(w.port()).append("</div>")
+                    .append(ops.labelsOf(w.id()).isEmpty() ? "" : "<div class=muted>" + esc(String.join(" ",
+                            new java.util.TreeSet<>(ops.labelsOf(w.id())))) + "</div>").append("</td>")
                     .append("<td><span class=\"state ").append(esc(w.state().wireName())).append("\" data-state=\"")
                     .append(esc(w.state().wireName())).append("\">").append(esc(w.state().wireName())).append("</span>")
+                    .append(draining.containsKey(w.id()) ? " <span class=\"state maintenance\" data-draining>draining</span>"
+                            + "<div class=muted>to maintenance when its build ends: " + esc(draining.get(w.id())) + "</div>" : "")
                     .append("<div class=muted>since ").append(esc(w.stateSince())).append("</div><div class=muted>")
                     .append(esc(w.reason())).append("</div></td>")
                     .append("<td>").append(build).append("</td>")
@@ -53,7 +65,10 @@ final class Pages {
                     .append("<td class=wide>").append(hist).append("</td>")
                     // One button, the action that applies: narrower rows on a phone.
                     .append("<td><button onclick=\"act('").append(esc(w.id())).append("','").append(action).append("')\">")
-                    .append(action).append("</button></td></tr>");
+                    .append(action).append("</button>")
+                    .append(ops.powerControlled(w.id()) && !w.state().isLeased() ? "<button class=power onclick=\"act('"
+                            + esc(w.id()) + "','power-cycle')\">power-cycle</button>" : "")
+                    .append("</td></tr>");
         }
         String body = securityEvents() + """
                 <h2>Rack</h2>
@@ -64,7 +79,10 @@ final class Pages {
                 async function act(id, what){
                   let t=sessionStorage.getItem('opToken')||prompt('Operator token');
                   if(!t)return; sessionStorage.setItem('opToken',t);
-                  const reason=what==='drain'?(prompt('Reason')||'drained from the UI'):'';
+                  let reason='';
+                  if(what==='drain'){reason=prompt('Reason')||'drained from the UI';}
+                  if(what==='power-cycle'){reason=prompt('Switch '+id+' off and on? Reason');if(reason===null)return;
+                    reason=reason||'power-cycled from the UI';}
                   const r=await fetch('/api/workers/'+encodeURIComponent(id)+'/'+what+'?reason='+encodeURIComponent(reason),
                     {method:'POST',headers:{'Authorization':'Bearer '+t}});
                   if(r.status===401){sessionStorage.removeItem('opToken');}
@@ -94,6 +112,8 @@ final class Pages {
         String q = filter == null ? "" : filter.trim();
         StringBuilder rows = new StringBuilder();
         int waiting = store.read(tx -> tx.buildsIn(BuildState.WAITING)).size();
+        Map<String, BootTestRecord> bootTests = new HashMap<>();
+        store.read(tx -> tx.recentBootTests(400)).forEach(t -> bootTests.put(t.buildId(), t));
         for (Build b : store.read(tx -> tx.recentBuilds(200))) {
             String what = b.prNumber() != null ? "PR #" + b.prNumber() : b.ref();
             String line = String.join(" ", nz(b.repository()), nz(what), nz(b.sha()), nz(b.workerId()), b.state().wireName(),
@@ -107,7 +127,8 @@ final class Pages {
                     .append("<td class=wide><code>").append(esc(b.sha() == null ? "" : b.sha().substring(0, Math.min(10, b.sha().length()))))
                     .append("</code></td><td>").append(esc(b.workerId())).append("</td>")
                     .append("<td><span class=\"state ").append(esc(status)).append("\">").append(esc(status)).append("</span>")
-                    .append("<div class=muted>").append(esc(b.description())).append("</div></td>")
+                    .append("<div class=muted>").append(esc(b.description())).append("</div>")
+                    .append(bootTests.containsKey(b.id()) ? BootTestView.badge(bootTests.get(b.id())) : "").append("</td>")
                     .append("<td class=wide>").append(esc(duration(b))).append("</td></tr>");
         }
         String approvals = waiting == 0 ? "" : "<p class=notice id=waiting>" + waiting + " pull request"
@@ -134,12 +155,35 @@ final class Pages {
                 .append("<p class=marked>").append(esc(m.match().line())).append("<br><span class=muted>")
                 .append(esc(m.match().rule())).append(" · ").append(esc(m.step())).append("</span></p>"));
         String decided = marked.isEmpty() ? "" : "<h3>Lines that decided the result</h3>" + marked;
+        boolean open = b.state() != BuildState.DONE && b.state() != BuildState.FINISHING
+                && b.state() != BuildState.REJECTED;
+        Optional<BootTestRecord> battery = store.read(tx -> tx.bootTest(id));
+        String bootTest = BootTestView.section(id, battery, ops.logOf(id).flatMap(log -> BatteryReport.read(log.getParent())),
+                open);
+        boolean cancellable = b.state() == BuildState.WAITING || b.state() == BuildState.QUEUED
+                || b.state() == BuildState.SCHEDULED || b.state() == BuildState.RUNNING;
+        String cancel = !cancellable ? "" : """
+                <p><button id=cancel onclick="cancelBuild('%s')">Cancel this build</button></p>
+                <script>
+                async function cancelBuild(id){
+                  let t=sessionStorage.getItem('opToken')||prompt('Operator token');
+                  if(!t)return; sessionStorage.setItem('opToken',t);
+                  const reason=prompt('Reason (shown on GitHub)');
+                  if(reason===null)return;
+                  const r=await fetch('/api/builds/'+encodeURIComponent(id)+'/cancel?reason='+encodeURIComponent(reason),
+                    {method:'POST',headers:{'Authorization':'Bearer '+t}});
+                  if(r.status===401){sessionStorage.removeItem('opToken');}
+                  if(!r.ok){alert(await r.text());}
+                  location.reload();
+                }
+                </script>
+                """.formatted(esc(b.id()));
         String body = """
                 <h2>Build %s <span class="state %s" id=status>%s</span></h2>
                 <p>%s · %s · <code>%s</code> · Pi %s · %s</p>
                 <p class=muted>%s</p>
-                %s
-                <h3>Log</h3><pre id=log></pre>
+                %s%s
+                <div class="beside%s"><section><h3>Log</h3><pre id=log></pre></section>%s</div>
                 <h3>History</h3><ul>%s</ul>
                 <script>
                 const log=document.getElementById('log');
@@ -148,14 +192,14 @@ final class Pages {
                   const es=new EventSource('/builds/%s/log/stream?offset='+offset);
                   es.addEventListener('log',e=>{const d=JSON.parse(e.data);log.textContent+=d.text;offset=d.offset;
                     if(window.innerHeight+window.scrollY>=document.body.offsetHeight-80)window.scrollTo(0,document.body.scrollHeight);});
-                  es.addEventListener('end',()=>es.close());
+                  es.addEventListener('end',()=>{es.close();if(window.bootTestEnd)bootTestEnd();});
                   es.onerror=()=>{es.close();setTimeout(connect,2000);};
                 }
                 connect();
                 </script>
                 """.formatted(esc(b.id()), esc(status), esc(status), esc(b.repository()),
                 esc(b.prNumber() != null ? "PR #" + b.prNumber() : b.ref()), esc(b.sha()), esc(b.workerId()), s3,
-                esc(b.description()), decided, hist, esc(b.id()));
+                esc(b.description()), cancel, decided, battery.isEmpty() ? "" : " two", bootTest, hist, esc(b.id()));
         return page("Build " + b.id(), body);
     }
 

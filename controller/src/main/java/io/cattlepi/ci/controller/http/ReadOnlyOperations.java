@@ -32,6 +32,11 @@ public final class ReadOnlyOperations implements Operations {
     }
 
     @Override
+    public String cancel(String buildId, String by, String reason) {
+        throw refused("cancel");
+    }
+
+    @Override
     public Build autobuildNow() {
         throw refused("autobuild");
     }

@@ -2,24 +2,37 @@ package io.cattlepi.ci.controller.run;
 
 import io.cattlepi.ci.autobuild.AutobuildTrigger;
 import io.cattlepi.ci.autobuild.BranchHead;
+import io.cattlepi.ci.boottest.BootTestSettings;
+import io.cattlepi.ci.boottest.run.BootTest;
+import io.cattlepi.ci.boottest.run.BootTestRecovery;
+import io.cattlepi.ci.boottest.run.DeviceConfigs;
+import io.cattlepi.ci.boottest.run.ImageShelf;
+import io.cattlepi.ci.boottest.run.S3Images;
+import io.cattlepi.ci.boottest.run.ServedImages;
 import io.cattlepi.ci.build.run.RecipeWork;
 import io.cattlepi.ci.concurrent.DaemonThreads;
 import io.cattlepi.ci.config.BuildControlConfig;
 import io.cattlepi.ci.config.ServerSettings;
+import io.cattlepi.ci.controller.http.BootImageRoute;
 import io.cattlepi.ci.controller.http.ControllerHttp;
 import io.cattlepi.ci.controller.http.WebhookRoute;
 import io.cattlepi.ci.engine.Engine;
 import io.cattlepi.ci.engine.EnginePorts;
+import io.cattlepi.ci.fleet.PowerControl;
+import io.cattlepi.ci.engine.StatusText;
 import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.intake.DeliveryFilter;
+import io.cattlepi.ci.intake.LoggedAudit;
 import io.cattlepi.ci.intake.StoreAudit;
 import io.cattlepi.ci.intake.VisibilityHeartbeat;
 import io.cattlepi.ci.intake.WebhookIntake;
 import io.cattlepi.ci.metrics.MetricsReport;
+import io.cattlepi.ci.power.CommandPowerSwitch;
 import io.cattlepi.ci.rack.RackAccess;
 import io.cattlepi.ci.retry.Sleeper;
 import io.cattlepi.ci.sandbox.Sandbox;
 import io.cattlepi.ci.sandbox.SandboxKind;
+import io.cattlepi.ci.secret.Redactor;
 import io.cattlepi.ci.secret.Secret;
 import io.cattlepi.ci.store.Store;
 import io.cattlepi.ci.wiring.Closer;
@@ -38,12 +51,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The standalone controller assembled from a build-control config: the store, the adapters
- * (SQS, S3, GitHub, SSH, CattlePi API), the engine with the recipe runner as its build work, and
- * the HTTP server. Production ({@code run}) and the demo build it the same way; only the config's
+ * (SQS, S3, GitHub, SSH, CattlePi API), the engine with the recipe runner (and its boot-test
+ * battery) as its build work, and the HTTP server (which also serves the images a battery boots). Production ({@code run}) and the demo build it the same way; only the config's
  * endpoints differ.
  */
 public final class Controller implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
+    /** Presigned image URLs outlive the battery's limit by this much (the Pi may start a download late). */
+    private static final java.time.Duration BOOT_IMAGE_GRACE = java.time.Duration.ofMinutes(5);
 
     private final Closer closer;
     private final Engine engine;
@@ -79,34 +94,50 @@ public final class Controller implements AutoCloseable {
         ExternalPorts outside = ExternalPorts.open(c.queue(), c.deadLetters(), c.s3(), c.github(), filter, store, closer);
         RackAccess access = closer.add(RackAccess.open(c.rack(), store));
         Probe probe = access.probe();
+        PowerControl power = CommandPowerSwitch.control(c.power(), Sleeper.SYSTEM);
+        BootTestSettings bootTest = c.bootTest();
+        ServedImages served = bootTest.via() == BootTestSettings.ImagesVia.CONTROLLER
+                ? new ServedImages(bootTest.imageBase()) : null;
+        ImageShelf shelf = served != null ? served
+                : closer.add(S3Images.open(c.s3(), bootTest.timeout().plus(BOOT_IMAGE_GRACE)));
+        BootTest battery = new BootTest(bootTest, new BootTest.Ports(store, new DeviceConfigs(access.cattlepi()),
+                access.restores(), shelf, outside.statuses(), new StatusText(c.engine(), outside.publisher())::targetUrl,
+                access.watch()), Redactor.of(c.recipe().masked()), Clock.systemUTC(), Sleeper.SYSTEM,
+                c.recipe().killGrace(), c.recipe().checks().maxLineBytes());
         EnginePorts ports = new EnginePorts(outside.queue(), outside.admission(),
                 new VisibilityHeartbeat(store, outside.queue(), c.engine().visibilityTimeout()), outside.statuses(),
-                outside.publisher(), new RecipeWork(c.recipe(), sandbox, Clock.systemUTC(), Sleeper.SYSTEM, access.watch()),
+                outside.publisher(), new RecipeWork(c.recipe(), sandbox, Clock.systemUTC(), Sleeper.SYSTEM, access.watch(),
+                battery),
                 probe, access.reset(),
-                access::checkWorkersConfig);
+                access::checkWorkersConfig, power);
         Engine engine = closer.add(new Engine(store, ports, c.engine(), c.rack().fleet(), c.rack().members(),
-                Sleeper.SYSTEM));
+                c.placement(), Sleeper.SYSTEM));
         access.onDrift(engine::workersConfigDrifted);
         engine.start();
 
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("autobuild"));
         closer.onClose(timer::shutdownNow);
+        new BootTestRecovery(store, access.restores(), shelf, bootTest.stagingDir()).start(timer);
         AutobuildTrigger autobuild = new AutobuildTrigger(store, Clock.systemUTC(), ZoneId.systemDefault(), c.autobuild(),
                 new BranchHead(c.rack().callTimeout()), engine::wake);
         autobuild.start(timer);
 
-        MetricsReport metrics = new MetricsReport(store, engine.metrics());
+        MetricsReport metrics = new MetricsReport(store, engine.metrics(), engine::queueReachable);
         Secret webhookSecret = c.intake().webhookSecret();
         WebhookIntake intake = webhookSecret == null ? null : new WebhookIntake(webhookSecret, filter, outside.queue(),
-                new StoreAudit(store), WebhookIntake.DEFAULT_MAX_BODY);
+                new LoggedAudit(new StoreAudit(store), Clock.systemUTC()), WebhookIntake.DEFAULT_MAX_BODY);
         ServerSettings server = c.server();
         ControllerHttp http = closer.add(ControllerHttp.start(server.host(), server.port(), store,
-                new EngineOperations(engine, autobuild, outside.publisher(), c.engine().workspaces(), warnings, access),
+                new EngineOperations(engine, autobuild, outside.publisher(), c.engine().workspaces(), warnings, access,
+                        c.placement(), power),
                 server.operatorToken() == null ? null : server.operatorToken().reveal(),
                 () -> health(store, engine), metrics::render,
                 routes -> {
                     if (intake != null) {
                         WebhookRoute.register(routes, intake);
+                    }
+                    if (served != null) {
+                        BootImageRoute.register(routes, served);
                     }
                 }));
         log.info("controller up: {} Pis, queue {}, UI on port {}", c.rack().members().size(), c.queue().queueUrl(),

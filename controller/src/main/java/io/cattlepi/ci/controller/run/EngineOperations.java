@@ -2,9 +2,12 @@ package io.cattlepi.ci.controller.run;
 
 import io.cattlepi.ci.autobuild.AutobuildTrigger;
 import io.cattlepi.ci.build.Build;
+import io.cattlepi.ci.cancel.Cancellations;
 import io.cattlepi.ci.controller.http.Operations;
 import io.cattlepi.ci.engine.Engine;
+import io.cattlepi.ci.fleet.PowerControl;
 import io.cattlepi.ci.rack.RackAccess;
+import io.cattlepi.ci.schedule.Placement;
 import io.cattlepi.ci.report.BuildPublisher;
 import io.cattlepi.ci.report.FolderPublisher;
 import io.cattlepi.ci.worker.Worker;
@@ -20,15 +23,24 @@ final class EngineOperations implements Operations {
     private final Path workspaces;
     private final java.util.List<String> warnings;
     private final RackAccess rack;
+    private final Placement placement;
+    private final PowerControl power;
 
     EngineOperations(Engine engine, AutobuildTrigger autobuild, FolderPublisher publisher, Path workspaces,
-                     java.util.List<String> warnings, RackAccess rack) {
+                     java.util.List<String> warnings, RackAccess rack, Placement placement, PowerControl power) {
+        this.power = power;
         this.rack = rack;
+        this.placement = placement;
         this.warnings = java.util.List.copyOf(warnings);
         this.engine = engine;
         this.autobuild = autobuild;
         this.publisher = publisher;
         this.workspaces = workspaces;
+    }
+
+    @Override
+    public java.util.Set<String> labelsOf(String workerId) {
+        return placement.labelsOf(workerId);
     }
 
     @Override
@@ -52,8 +64,24 @@ final class EngineOperations implements Operations {
     }
 
     @Override
+    public Worker powerCycle(String workerId, String reason) {
+        return engine.powerCycle(workerId, reason);
+    }
+
+    @Override
+    public boolean powerControlled(String workerId) {
+        return power.power().controls(workerId);
+    }
+
+    @Override
     public Build retry(String buildId) {
         return engine.retry(buildId);
+    }
+
+    @Override
+    public String cancel(String buildId, String by, String reason) {
+        return engine.cancel(buildId, Cancellations.byOperator(by, reason)).name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '-');
     }
 
     @Override

@@ -134,4 +134,31 @@ class ConfigCheckTest {
         assertTrue(err.contains("result_rules.not a repo: expected owner/name or *"), err);
         assertFalse(err.contains("Exception"), err);
     }
+
+    @Test
+    void powerCommandsAreListsWithKnownPlaceholdersOnly() throws Exception {
+        Run r = variant(bc -> {
+            ObjectNode power = bc.putObject("power");
+            power.putArray("off").add("uhubctl").add("-p").add("{port}");
+            power.put("on", "uhubctl -a on");
+            bc.put("power_cycles_per_hour", 0);
+        });
+        assertEquals(2, r.code());
+        String err = r.err();
+        assertTrue(err.contains("$.config.buildcontrol.power.on: expected a list of strings, got a string"), err);
+        assertTrue(err.contains("$.config.buildcontrol.power_cycles_per_hour: expected a positive integer"), err);
+        Run mac = variant(bc -> {
+            ObjectNode power = bc.putObject("power");
+            power.putArray("off").add("relay").add("{mac}").add("off");
+            power.putArray("on").add("relay").add("{mac}").add("on");
+        });
+        assertTrue(mac.err().contains("$.config.buildcontrol.power: Pi 192.168.1.31 has no mac, and its power commands"
+                + " use {mac}"), mac.err());
+        Run unknown = variant(bc -> {
+            ObjectNode power = bc.putObject("power");
+            power.putArray("off").add("uhubctl").add("-p").add("{port}");
+            power.putArray("on").add("uhubctl");
+        });
+        assertTrue(unknown.err().contains("$.config.buildcontrol.power: off: unknown placeholder {port}"), unknown.err());
+    }
 }

@@ -60,6 +60,10 @@ class ControllerHttpTest {
             throw new AssertionError("retry must not be reached");
         }
 
+        public String cancel(String b, String by, String reason) {
+            throw new AssertionError("cancel must not be reached");
+        }
+
         public Build autobuildNow() {
             throw new AssertionError("autobuild must not be reached");
         }
@@ -142,6 +146,7 @@ class ControllerHttpTest {
         assertEquals(401, post("/api/workers/pi-1/drain", null).statusCode());
         assertEquals(401, post("/api/workers/pi-1/drain", "wrong").statusCode());
         assertEquals(401, post("/api/builds/b-1/retry", "s3cret-token-not").statusCode());
+        assertEquals(401, post("/api/builds/b-1/cancel", null).statusCode());
         assertFalse(post("/api/workers/pi-1/drain", "wrong").body().contains("s3cret"), "never echoes the token");
     }
 

@@ -86,10 +86,36 @@ public final class Checkout {
         List<String> argv = new ArrayList<>();
         argv.add("git");
         argv.addAll(List.of(args));
-        StepResult r = runner.run(inCell.apply(argv), dir, env, gitTimeout, log, "git", cancelled);
+        FirstWords said = new FirstWords();
+        StepResult r = runner.run(inCell.apply(argv), dir, env, gitTimeout, log.and(said), "git", cancelled);
         if (!r.ok()) {
             throw new CheckoutException("git " + args[0] + (r.timedOut() ? " timed out"
-                    : r.cancelled() ? " cancelled" : " exited with " + r.exitCode()), null);
+                    : r.cancelled() ? " cancelled" : " exited with " + r.exitCode() + said.suffix()), null);
+        }
+    }
+
+    /** The first line git wrote about the failure ("fatal: ..."), for the status and the log, not only the build log. */
+    private static final class FirstWords implements StepOutput {
+        private static final int MAX = 200;
+        private volatile String first;
+
+        @Override
+        public void line(String source, String text) {
+            String t = text.strip();
+            if (first == null && !t.isEmpty()) {
+                first = t;
+            } else if (t.startsWith("fatal:") && (first == null || !first.startsWith("fatal:"))) {
+                first = t;
+            }
+        }
+
+        String suffix() {
+            String f = first;
+            if (f == null) {
+                return "";
+            }
+            f = f.replaceAll("\\p{Cntrl}", "?");
+            return ": " + (f.length() > MAX ? f.substring(0, MAX) + "..." : f);
         }
     }
 }

@@ -77,6 +77,13 @@ final class HostKeyKeeper implements AutoCloseable {
         return tamper();
     }
 
+    /** Looks now: a Pi just rebooted gets its new boot's key pinned without waiting for the next look. */
+    void lookNow() {
+        if (mode != HostKeyMode.OFF) {
+            look();
+        }
+    }
+
     private synchronized void look() {
         try {
             Optional<PiWatch.PiBoot> seen = watch.boot(pi);

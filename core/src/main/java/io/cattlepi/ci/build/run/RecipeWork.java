@@ -52,9 +52,21 @@ public final class RecipeWork implements BuildWork {
     private final Sandbox sandbox;
     private final Redactor redactor;
     private final StepVerdict verdict;
+    private final AfterSteps afterSteps;
 
     public RecipeWork(RecipeSettings settings, Sandbox sandbox, Clock clock, Sleeper sleeper, PiWatch watch) {
-        this(settings, sandbox, clock, sleeper, System.getenv(), watch);
+        this(settings, sandbox, clock, sleeper, System.getenv(), watch, AfterSteps.NONE);
+    }
+
+    /** @param afterSteps what runs once the steps passed, in the same cell (the boot-test battery) */
+    public RecipeWork(RecipeSettings settings, Sandbox sandbox, Clock clock, Sleeper sleeper, PiWatch watch,
+                      AfterSteps afterSteps) {
+        this(settings, sandbox, clock, sleeper, System.getenv(), watch, afterSteps);
+    }
+
+    public RecipeWork(RecipeSettings settings, Sandbox sandbox, Clock clock, Sleeper sleeper,
+                      Map<String, String> controllerEnv, PiWatch watch) {
+        this(settings, sandbox, clock, sleeper, controllerEnv, watch, AfterSteps.NONE);
     }
 
     /**
@@ -62,7 +74,8 @@ public final class RecipeWork implements BuildWork {
      * @param watch         looks at the Pi from outside the build: host keys, unreachable claims, autobuild waits
      */
     public RecipeWork(RecipeSettings settings, Sandbox sandbox, Clock clock, Sleeper sleeper,
-                      Map<String, String> controllerEnv, PiWatch watch) {
+                      Map<String, String> controllerEnv, PiWatch watch, AfterSteps afterSteps) {
+        this.afterSteps = afterSteps;
         this.sandbox = sandbox;
         this.redactor = Redactor.of(settings.masked());
         this.watch = watch;
@@ -149,6 +162,11 @@ public final class RecipeWork implements BuildWork {
                 keys.start();
                 String cloneUrl = local == null ? run.build.cloneUrl() : cell.inside(local);
                 outcome = runAll(run, cell, cloneUrl, env, log);
+                if (outcome.result() == BuildResult.SUCCESS && !run.stopped()
+                        && !Scheduler.AUTOBUILD_EVENT.equals(run.build.event())) {
+                    outcome = afterSteps.run(new AfterSteps.Passed(run.build, run.pi, cell, env, log, run.folder,
+                            run::stopped, run::stoppedOutcome, keys::lookNow, outcome));
+                }
             }
             Optional<String> limit = cell.exceeded();
             if (limit.isPresent()) {

@@ -16,22 +16,39 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The controller alone in its own process, started exactly as the shipped systemd unit starts it:
- * {@code deploy/cattlepi-ci-controller} (the controller-only classpath) with the environment of
+ * the release's launcher {@code cattlepi-ci} with the release's layout beside it ({@code lib/}: the
+ * controller's jar and its runtime dependencies, nothing of the demo) and the environment of
  * {@code deploy/cattlepi-ci.service} (its Java flags, malloc arenas), the AppCDS archive moved into
  * the benchmark's folder. Reads what the kernel says about it from {@code /proc}.
  */
 final class ControllerProcess implements AutoCloseable {
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-    /** Where the checkout's launcher and unit are, and the environment the unit gives. */
+    /** Where the launcher of a release-shaped folder is, and the environment the unit gives. */
     record Launch(Path launcher, Map<String, String> environment) {
-        static Launch fromCheckout(Path cds) throws IOException {
+        /**
+         * Lays the checkout's controller out in {@code dir/release} as the release installs it in
+         * {@code /opt/cattlepi-ci} (the launcher copied, the jars linked into one {@code lib/}), with
+         * the unit's environment and its AppCDS archive at {@code dir/cattlepi-ci.jsa}.
+         */
+        static Launch fromCheckout(Path dir) throws IOException {
             Path home = checkout();
+            Path release = dir.resolve("release");
+            Path lib = Files.createDirectories(release.resolve("lib"));
+            Path target = home.resolve("controller/target");
+            Files.createSymbolicLink(lib.resolve("cattlepi-ci-controller.jar"), target.resolve("cattlepi-ci-controller.jar"));
+            try (var jars = Files.list(target.resolve("lib"))) {
+                for (Path jar : (Iterable<Path>) jars::iterator) {
+                    Files.createSymbolicLink(lib.resolve(jar.getFileName()), jar);
+                }
+            }
+            Path launcher = Files.copy(home.resolve("cattlepi-ci"), release.resolve("cattlepi-ci"),
+                    java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
             Map<String, String> env = unitEnvironment(home.resolve("deploy/cattlepi-ci.service"));
             if (env.containsKey("CATTLEPI_CI_CDS")) {
-                env.put("CATTLEPI_CI_CDS", cds.toString());
+                env.put("CATTLEPI_CI_CDS", dir.resolve("cattlepi-ci.jsa").toString());
             }
-            return new Launch(home.resolve("deploy/cattlepi-ci-controller"), env);
+            return new Launch(launcher, env);
         }
 
         /** The same with some variables replaced (experiments with other flags). */
@@ -133,7 +150,7 @@ final class ControllerProcess implements AutoCloseable {
         }
     }
 
-    /** The checkout this benchmark runs from: where {@code controller/target} and {@code deploy} are. */
+    /** The checkout this benchmark runs from: where {@code controller/target}, {@code deploy} and the launcher are. */
     static Path checkout() throws IOException {
         String home = System.getProperty("cattlepi.ci.home");
         Path from;
@@ -147,7 +164,7 @@ final class ControllerProcess implements AutoCloseable {
             }
         }
         for (Path dir = from.toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve("deploy/cattlepi-ci-controller"))) {
+            if (Files.exists(dir.resolve("deploy/cattlepi-ci.service")) && Files.exists(dir.resolve("cattlepi-ci"))) {
                 Path jar = dir.resolve("controller/target/cattlepi-ci-controller.jar");
                 if (!Files.exists(jar)) {
                     throw new BenchFailure("no " + jar + ": build the controller first (mvn -DskipTests package)");
@@ -155,7 +172,7 @@ final class ControllerProcess implements AutoCloseable {
                 return dir;
             }
         }
-        throw new BenchFailure("not run from a CattlePi CI checkout (no deploy/cattlepi-ci-controller above " + from + ")");
+        throw new BenchFailure("not run from a CattlePi CI checkout (no cattlepi-ci and deploy/cattlepi-ci.service above " + from + ")");
     }
 
     /** The unit's {@code Environment=} assignments, unquoted as systemd reads them. */

@@ -41,7 +41,7 @@ final class FootprintBenchmark {
         Path dir = Files.createTempDirectory("cattlepi-ci-bench-footprint");
         DemoWorld.Options options = new DemoWorld.Options(BenchScale.RACK, PiTimings.fast(), 0, Duration.ofMinutes(2),
                 Duration.ofSeconds(30), Duration.ofSeconds(30), List.of(List.of("true")));
-        ControllerProcess.Launch launch = ControllerProcess.Launch.fromCheckout(dir.resolve("cattlepi-ci.jsa"))
+        ControllerProcess.Launch launch = ControllerProcess.Launch.fromCheckout(dir)
                 .with(override);
         progress.println("bench: controller " + launch.environment() + ", output in " + dir);
         try (DemoWorld world = DemoWorld.start(dir.resolve("world"), options)) {

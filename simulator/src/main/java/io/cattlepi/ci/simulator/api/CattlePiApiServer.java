@@ -92,6 +92,11 @@ public final class CattlePiApiServer implements AutoCloseable {
         }
     }
 
+    /** Removes a device's own config (it gets the default one again), as {@code DELETE /boot/{id}/config} does. */
+    public void deleteConfig(String apiKey, String device) {
+        configs.remove(apiKey + "/" + device);
+    }
+
     public Optional<JsonNode> config(String apiKey, String device) {
         byte[] bytes = configs.get(apiKey + "/" + device);
         try {

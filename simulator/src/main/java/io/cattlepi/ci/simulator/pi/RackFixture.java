@@ -18,7 +18,8 @@ import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceW
 /**
  * Everything a simulated rack needs, set up the way the seed's setup script left a real one: a
  * local CattlePi API, an API key, the workers' {@code default} config holding the controller's
- * public key and a Raspbian location the API serves, and the rack booted from it.
+ * public key and a Raspbian location the API serves, and the rack booted from it; and the rack's
+ * power switch.
  */
 public final class RackFixture implements AutoCloseable {
     public static final String API_KEY = "rack-api-key";
@@ -30,9 +31,11 @@ public final class RackFixture implements AutoCloseable {
     private final String privateKeyText;
     private final String publicKeyLine;
     private final Path privateKeyFile;
+    private final PowerSwitchServer power;
 
     private RackFixture(CattlePiApiServer api, PiRack rack, KeyPair clientKey, String privateKeyText,
-                        String publicKeyLine, Path privateKeyFile) {
+                        String publicKeyLine, Path privateKeyFile, PowerSwitchServer power) {
+        this.power = power;
         this.api = api;
         this.rack = rack;
         this.clientKey = clientKey;
@@ -56,7 +59,14 @@ public final class RackFixture implements AutoCloseable {
             api.serve(RASPBIAN_PATH, "not really a Raspbian image".getBytes(StandardCharsets.UTF_8));
             api.putConfig(API_KEY, "default", workersConfig(api.url() + RASPBIAN_PATH, publicLine));
             PiRack rack = PiRack.start(workers, api.url(), API_KEY, timings);
-            return new RackFixture(api, rack, key, privateText, publicLine, keyFile);
+            PowerSwitchServer power;
+            try {
+                power = PowerSwitchServer.start(rack);
+            } catch (IOException e) {
+                rack.close();
+                throw e;
+            }
+            return new RackFixture(api, rack, key, privateText, publicLine, keyFile, power);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             api.close();
             throw e instanceof IOException io ? io : new IOException("cannot set up the simulated rack: " + e.getMessage(), e);
@@ -92,6 +102,11 @@ public final class RackFixture implements AutoCloseable {
         return rack;
     }
 
+    /** The rack's power switch: one outlet per Pi. */
+    public PowerSwitchServer power() {
+        return power;
+    }
+
     public KeyPair clientKey() {
         return clientKey;
     }
@@ -111,6 +126,7 @@ public final class RackFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        power.close();
         rack.close();
         api.close();
         try {

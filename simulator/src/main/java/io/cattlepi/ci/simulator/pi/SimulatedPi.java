@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * One simulated Raspberry Pi running CattlePi, faithful where the controller and the recipes depend
  * on it: its own SSH endpoint (user {@code pi}, keys from its CattlePi config at boot, a new host key
  * at every boot), the boot protocol against the CattlePi API, stock versus CattlePi image, the
- * restore script that re-flashes stock, reboots that drop every session, and faults on demand.
+ * restore script that re-flashes stock, the images a config names (downloaded, md5-checked, booted),
+ * reboots that drop every session, and faults on demand.
  *
  * <p>Everything the Pi runs runs jailed in its own namespaces ({@link PiKernel}) over its own file
  * system ({@link PiRoot}): root in the Pi, an unprivileged id on the host. Power requests made in the
@@ -74,10 +75,13 @@ public final class SimulatedPi implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final PiSshServer ssh;
+    private final BootImages images;
+    private volatile String bootedImage;
     private volatile PiKernel kernel;
     private volatile ScheduledFuture<?> pendingPower;
     private final AtomicInteger boots = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
+    private final AtomicInteger powerCycles = new AtomicInteger();
     private final List<Socket> held = new CopyOnWriteArrayList<>();
     private volatile State state = State.DOWN;
     private volatile boolean cattlepiNext;
@@ -100,6 +104,7 @@ public final class SimulatedPi implements AutoCloseable {
         this.timings = timings;
         this.timer = timer;
         this.files = PiRoot.create(dir, name);
+        this.images = new BootImages(files, http, apiKey);
         this.hostKey = newHostKey();
         this.ssh = (PiSshServer) ServerBuilder.builder().factory(PiSshServer::new).build();
         ssh.useSshdChannelEnding();
@@ -156,6 +161,11 @@ public final class SimulatedPi implements AutoCloseable {
         return boots.get();
     }
 
+    /** The recipe of the image its config named and it booted (its manifest's), or null on stock or CattlePi's own. */
+    public String bootedImage() {
+        return bootedImage;
+    }
+
     /** The Pi's {@code /home/pi}, on the host. */
     public Path home() {
         return files.home();
@@ -198,6 +208,17 @@ public final class SimulatedPi implements AutoCloseable {
     public void reboot() {
         goDown(State.DOWN);
         scheduleBoot(Duration.ZERO);
+    }
+
+    /** Its power switched off (a PDU outlet, a USB hub port): down, and stays down until {@link #powerOn()}. */
+    public void powerOff() {
+        goDown(State.DOWN);
+        powerCycles.incrementAndGet();
+    }
+
+    /** How many times its power was switched off. */
+    public int powerOffs() {
+        return powerCycles.get();
     }
 
     /** Power cut: down for {@code outage}, then boots again (into stock, or the image it was flashing). */
@@ -283,6 +304,29 @@ public final class SimulatedPi implements AutoCloseable {
             return;
         }
         boolean cattlepi = cattlepiNext;
+        BootImages.Booted image = null;
+        if (cattlepi && BootImages.named(config)) {
+            try {
+                image = images.fetch(config);
+            } catch (BootImages.Panic e) {
+                log.info("Pi {} panics at boot ({}); rebooting", name, e.getMessage());
+                state = State.LOOPING;
+                scheduleBoot(timings.boot());
+                return;
+            }
+            if (!image.initfsMd5().equals(images.currentInitfs())) {
+                // CattlePi unpacks a new initfs onto the boot partition and reboots once more to run it.
+                try {
+                    images.unpackInitfs(image.initfsMd5());
+                } catch (IOException e) {
+                    log.warn("Pi {}: cannot unpack its initfs: {}", name, e.getMessage());
+                }
+                log.info("Pi {}: initfs updated, rebooting to pick it up", name);
+                scheduleBoot(Duration.ZERO);
+                return;
+            }
+        }
+        String release = image != null ? image.root().recipe() : cattlepi ? "raspbian_cattlepi" : "raspbian_stock";
         PiKernel booted = null;
         try {
             authorized = authorizedKeys(config);
@@ -291,8 +335,12 @@ public final class SimulatedPi implements AutoCloseable {
             // what a recipe compares to know the Pi really rebooted).
             String cmdline = cattlepi ? "console=tty1 root=/dev/ram0 boot=cattlepi cattlepi_base=" + apiUrl + " quiet"
                     : "console=tty1 root=PARTUUID=6c586e13-02 rootfstype=ext4 elevator=deadline rootwait quiet";
-            files.write("/etc/cattlepi/release.sh", "#!/bin/sh\necho " + (cattlepi ? "raspbian_cattlepi" : "raspbian_stock") + "\n",
-                    "rwxr-xr-x", 0);
+            images.clearLaid();
+            if (image != null) {
+                images.lay(image, cachedConfig);
+            }
+            bootedImage = image == null ? null : release;
+            files.write("/etc/cattlepi/release.sh", "#!/bin/sh\necho " + release + "\n", "rwxr-xr-x", 0);
             files.write("/boot/cmdline.txt", cmdline + "\n", "rwxr-xr-x", 0);
             files.write("/home/pi/.ssh/authorized_keys", authorizedLines(config), "rw-------", PiRoot.PI_UID);
             files.writeKernel(cmdline, UUID.randomUUID().toString());
@@ -317,7 +365,7 @@ public final class SimulatedPi implements AutoCloseable {
             scheduleBoot(timings.boot());
             return;
         }
-        if (cattlepi) {
+        if (cattlepi && image == null) {
             timer.execute(() -> flashStock(config, gen));
         }
     }
@@ -376,6 +424,11 @@ public final class SimulatedPi implements AutoCloseable {
         timer.schedule(() -> {
             if (gen == generation.get() && state != State.HUNG) {
                 cattlepiNext = false;
+                try {
+                    images.forgetCard();
+                } catch (IOException e) {
+                    log.warn("Pi {}: {}", name, e.getMessage());
+                }
                 reboot();
             }
         }, timings.flash().toMillis(), TimeUnit.MILLISECONDS);

@@ -20,7 +20,10 @@ import java.util.concurrent.TimeUnit;
  * {@code test_noop} and {@code raspbian_cattlepi} behave like CattlePi's: SSH into the Pi,
  * sudo, reboot and wait. Files named after the markers below in a commit drive the outcome: FAIL
  * fails the build, HANG hangs it, SLOW makes a log to watch grow, THIEF runs a hostile recipe that
- * hunts the controller's secrets, HOG runs away with processes and memory.
+ * hunts the controller's secrets, HOG runs away with processes and memory. A passing
+ * {@code raspbian_cattlepi} leaves boot images for the controller's boot test, whose battery is
+ * {@code tests/raspbian_cattlepi/}: BOOT_TEST_FAIL makes one of its tests fail on the booted Pi,
+ * CORRUPT_IMAGE makes the Pi's md5sum check of the image fail.
  */
 public final class SampleRepository {
     public static final String FAIL = "FAIL";
@@ -36,6 +39,14 @@ public final class SampleRepository {
     public static final String ANSIBLE_FAIL = "ANSIBLE_FAIL";
     /** With ANSIBLE: the inventory points at an address where no Pi answers. */
     public static final String ANSIBLE_BAD_HOST = "ANSIBLE_BAD_HOST";
+    /** The image's self-test fails: the boot test's {@code 20-selftest} fails on the booted Pi. */
+    public static final String BOOT_TEST_FAIL = "BOOT_TEST_FAIL";
+    /** The root image is stored corrupted by the simulated Pi: its md5sum check fails and it boot-loops. */
+    public static final String CORRUPT_IMAGE = "CORRUPT_IMAGE";
+    /** The boot-test battery of the sample's recipe. */
+    public static final String TESTS = "tests/raspbian_cattlepi/";
+    private static final List<String> TEST_FILES = List.of("10-booted-the-built-image", "20-selftest",
+            "30-sudo-and-ssh-keys");
     private static final Duration GIT_TIMEOUT = Duration.ofSeconds(60);
 
     /** A pull request's refs as GitHub has them. */
@@ -72,9 +83,16 @@ public final class SampleRepository {
                 Map.entry("recipes/raspbian_cattlepi/playbook.yml", resource("ansible/raspbian_cattlepi.yml")),
                 Map.entry("roles/reboot_and_wait/tasks/main.yml", resource("ansible/reboot_and_wait.yml")),
                 Map.entry("tools/autobuild/build_and_publish.sh", resource("build_and_publish.sh")),
+                Map.entry("make_image.sh", resource("make_image.sh")),
+                Map.entry(TESTS + "README.md", resource(TESTS + "README.md")),
+                Map.entry(TESTS + TEST_FILES.get(0), resource(TESTS + TEST_FILES.get(0))),
+                Map.entry(TESTS + TEST_FILES.get(1), resource(TESTS + TEST_FILES.get(1))),
+                Map.entry(TESTS + TEST_FILES.get(2), resource(TESTS + TEST_FILES.get(2))),
                 Map.entry("README.md", "# " + repository + "\n\nA sample CattlePi repository for cattlepi-ci's demo and tests.\n")));
-        for (String script : new String[] {"recipe.sh", "thief.sh", "bin/myenv.sh", "tools/util/recipe_runner.sh",
-                "tools/autobuild/build_and_publish.sh"}) {
+        List<String> scripts = new ArrayList<>(List.of("recipe.sh", "thief.sh", "bin/myenv.sh",
+                "tools/util/recipe_runner.sh", "tools/autobuild/build_and_publish.sh", "make_image.sh"));
+        TEST_FILES.forEach(t -> scripts.add(TESTS + t));
+        for (String script : scripts) {
             Files.setPosixFilePermissions(r.work.resolve(script), PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         r.git(r.work, "add", "--all");

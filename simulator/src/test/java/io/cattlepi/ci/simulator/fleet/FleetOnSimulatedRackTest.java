@@ -5,27 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cattlepi.ci.fleet.FleetMonitor;
 import io.cattlepi.ci.fleet.FleetSettings;
-import io.cattlepi.ci.fleet.Probe;
 import io.cattlepi.ci.fleet.WorkerReset;
 import io.cattlepi.ci.fleet.hostkey.PerBootPinning;
-import io.cattlepi.ci.fleet.ssh.SshWorkerShell;
-import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.RackFixture;
 import io.cattlepi.ci.simulator.pi.SimulatedPi;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
-import io.cattlepi.ci.worker.RackMember;
 import io.cattlepi.ci.worker.Worker;
 import io.cattlepi.ci.worker.WorkerState;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,62 +23,35 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The fleet lifecycle against a 3-Pi simulated rack over real SSH, with per-boot host-key pinning. */
 class FleetOnSimulatedRackTest {
-    private static final Duration WAIT = Duration.ofSeconds(40);
 
     @TempDir
     Path dir;
-
+    private SimulatedFleet fleet;
     private RackFixture fixture;
     private Store store;
-    private SshWorkerShell shell;
-    private ScheduledExecutorService timer;
-    private ExecutorService pool;
     private FleetMonitor monitor;
 
     @BeforeEach
     void rack() throws Exception {
-        fixture = RackFixture.start(3, PiTimings.fast());
-        store = Store.open(dir.resolve("fleet.db"), Clock.systemUTC());
-        shell = new SshWorkerShell("pi", fixture.clientKey(), new PerBootPinning(), Duration.ofSeconds(3));
-        timer = Executors.newScheduledThreadPool(1);
-        pool = Executors.newFixedThreadPool(4);
-        FleetSettings settings = new FleetSettings(Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofSeconds(2),
-                3, Duration.ofSeconds(5), 4);
-        monitor = new FleetMonitor(store, new Probe(shell, Duration.ofSeconds(5)),
-                new WorkerReset(shell, WorkerReset.BootConfig.UNCHANGED, Duration.ofSeconds(5)), settings, timer, pool,
-                (before, after) -> { });
-        monitor.syncRack(fixture.rack().pis().stream()
-                .map(p -> new RackMember(p.name(), p.host(), p.port(), p.mac())).toList());
+        fleet = new SimulatedFleet(dir, 3, rack -> new PerBootPinning(), rack -> WorkerReset.BootConfig.UNCHANGED,
+                new FleetSettings(Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofSeconds(2), 3,
+                        Duration.ofSeconds(5), 4));
+        fixture = fleet.fixture;
+        store = fleet.store;
+        monitor = fleet.monitor;
     }
 
     @AfterEach
     void stop() throws Exception {
-        monitor.close();
-        timer.shutdownNow();
-        pool.shutdownNow();
-        pool.awaitTermination(10, TimeUnit.SECONDS);
-        shell.close();
-        store.close();
-        fixture.close();
+        fleet.close();
     }
 
     private Worker worker(String id) {
-        return store.read(tx -> tx.worker(id)).orElseThrow();
+        return fleet.worker(id);
     }
 
-    private boolean await(String id, Predicate<Worker> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.test(worker(id))) {
-                return true;
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        return false;
-    }
-
-    private boolean awaitState(String id, WorkerState state) throws InterruptedException {
-        return await(id, w -> w.state() == state);
+    private boolean awaitState(String id, WorkerState state) {
+        return fleet.awaitState(id, state);
     }
 
     @Test

@@ -26,7 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  * reaped. The rack is set up through the CattlePi API like the standalone controller's.
  */
 class PiLeasesOnSimulatedRackTest {
-    private static final Duration WAIT = Duration.ofSeconds(40);
 
     @TempDir
     Path dir;
@@ -73,15 +71,8 @@ class PiLeasesOnSimulatedRackTest {
         fixture.close();
     }
 
-    private static boolean await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        return false;
+    private static boolean await(BooleanSupplier condition) {
+        return SimulatedFleet.await(condition);
     }
 
     private Worker worker(String id) {

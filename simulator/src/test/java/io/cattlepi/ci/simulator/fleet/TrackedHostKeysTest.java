@@ -7,18 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cattlepi.ci.cattlepi.HttpCattlePiApi;
 import io.cattlepi.ci.cattlepi.WorkerConfigSetup;
 import io.cattlepi.ci.fleet.FleetMonitor;
-import io.cattlepi.ci.fleet.FleetSettings;
-import io.cattlepi.ci.fleet.Probe;
-import io.cattlepi.ci.fleet.WorkerReset;
 import io.cattlepi.ci.fleet.hostkey.TrackedHostKeys;
-import io.cattlepi.ci.fleet.ssh.SshWorkerShell;
 import io.cattlepi.ci.secret.Secret;
-import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.RackFixture;
 import io.cattlepi.ci.simulator.pi.SimulatedPi;
 import io.cattlepi.ci.store.Event;
 import io.cattlepi.ci.store.Store;
-import io.cattlepi.ci.worker.RackMember;
 import io.cattlepi.ci.worker.Worker;
 import io.cattlepi.ci.worker.WorkerState;
 import java.net.URI;
@@ -26,10 +20,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,59 +31,40 @@ import org.junit.jupiter.api.io.TempDir;
  * key passes; reboots are never flagged, a key the Pi did not report is.
  */
 class TrackedHostKeysTest {
-    private static final Duration WAIT = Duration.ofSeconds(40);
 
     @TempDir
     Path dir;
+    private SimulatedFleet fleet;
     private RackFixture fixture;
     private Store store;
-    private SshWorkerShell shell;
-    private ScheduledExecutorService timer;
-    private ExecutorService pool;
     private FleetMonitor monitor;
 
     @BeforeEach
     void rack() throws Exception {
-        fixture = RackFixture.start(2, PiTimings.fast());
-        store = Store.open(dir.resolve("fleet.db"), Clock.systemUTC());
-        HttpCattlePiApi api = new HttpCattlePiApi(URI.create(fixture.api().url()), new Secret(RackFixture.API_KEY),
-                Duration.ofSeconds(5));
-        shell = new SshWorkerShell("pi", fixture.clientKey(), new TrackedHostKeys(api, Clock.systemUTC(), Duration.ofSeconds(3)), Duration.ofSeconds(3));
-        timer = Executors.newScheduledThreadPool(1);
-        pool = Executors.newFixedThreadPool(4);
-        WorkerConfigSetup setup = new WorkerConfigSetup(api, "default", fixture.api().url() + RackFixture.RASPBIAN_PATH,
-                fixture.publicKeyLine(), TrackedHostKeys.USERCODE);
-        monitor = new FleetMonitor(store, new Probe(shell, Duration.ofSeconds(5)),
-                new WorkerReset(shell, setup, Duration.ofSeconds(5)),
-                new FleetSettings(Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofSeconds(5), 3,
-                        Duration.ofSeconds(5), 4), timer, pool, (before, after) -> { });
-        monitor.syncRack(fixture.rack().pis().stream().map(p -> new RackMember(p.name(), p.host(), p.port(), p.mac())).toList());
+        fleet = new SimulatedFleet(dir, 2, rack -> new TrackedHostKeys(api(rack), Clock.systemUTC(), Duration.ofSeconds(3)),
+                rack -> new WorkerConfigSetup(api(rack), "default",
+                rack.api().url() + RackFixture.RASPBIAN_PATH, rack.publicKeyLine(), TrackedHostKeys.USERCODE),
+                SimulatedFleet.FAST);
+        fixture = fleet.fixture;
+        store = fleet.store;
+        monitor = fleet.monitor;
+    }
+
+    private static HttpCattlePiApi api(RackFixture rack) {
+        return new HttpCattlePiApi(URI.create(rack.api().url()), new Secret(RackFixture.API_KEY), Duration.ofSeconds(5));
     }
 
     @AfterEach
     void stop() throws Exception {
-        monitor.close();
-        timer.shutdownNow();
-        pool.shutdownNow();
-        pool.awaitTermination(10, TimeUnit.SECONDS);
-        shell.close();
-        store.close();
-        fixture.close();
+        fleet.close();
     }
 
     private Worker worker(String id) {
-        return store.read(tx -> tx.worker(id)).orElseThrow();
+        return fleet.worker(id);
     }
 
-    private boolean awaitState(String id, WorkerState state) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (worker(id).state() == state) {
-                return true;
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        return false;
+    private boolean awaitState(String id, WorkerState state) {
+        return fleet.awaitState(id, state);
     }
 
     private String lastReport(SimulatedPi pi) {

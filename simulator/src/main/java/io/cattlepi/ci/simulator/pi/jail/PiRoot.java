@@ -97,6 +97,56 @@ public final class PiRoot {
         own(p, owner);
     }
 
+    /**
+     * Writes a file of the Pi (created with its folders) through real folders only: the Pi's own root
+     * may have planted a link anywhere on the path, and this runs as the host's root.
+     */
+    public void writeNoFollow(String piPath, byte[] content, String mode, int owner) throws IOException {
+        Path p = realParent(piPath, true);
+        if (Files.isSymbolicLink(p)) {
+            Files.delete(p);
+        }
+        try (java.io.OutputStream out = Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            out.write(content);
+        }
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
+        own(p, owner);
+    }
+
+    /** Deletes a file or link of the Pi, never following a link on its path; absent is fine. */
+    public void deleteNoFollow(String piPath) throws IOException {
+        Path p = realParent(piPath, false);
+        if (p != null && Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(p);
+        }
+    }
+
+    /** The host path of {@code piPath}, its folders checked to be real ones (made when {@code create}); null if missing. */
+    private Path realParent(String piPath, boolean create) throws IOException {
+        Path at = root();
+        Path rel = Path.of(piPath.replaceFirst("^/+", ""));
+        for (int i = 0; i < rel.getNameCount() - 1; i++) {
+            String part = rel.getName(i).toString();
+            if (part.equals("..") || part.equals(".")) {
+                throw new IOException("not a plain path of the Pi: " + piPath);
+            }
+            at = at.resolve(part);
+            if (!Files.exists(at, LinkOption.NOFOLLOW_LINKS)) {
+                if (!create) {
+                    return null;
+                }
+                Files.createDirectory(at);
+                Files.setPosixFilePermissions(at, PosixFilePermissions.fromString("rwxr-xr-x"));
+                own(at, 0);
+            } else if (!Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(piPath + ": " + root().relativize(at) + " is not a folder of the Pi");
+            }
+        }
+        return at.resolve(rel.getFileName().toString());
+    }
+
     /** What the Pi's kernel reports for this boot. */
     public void writeKernel(String cmdline, String bootId) throws IOException {
         Files.writeString(kernel().resolve("cmdline"), cmdline + "\n");
