@@ -1,10 +1,13 @@
 package io.cattlepi.ci.intake;
 
+import io.cattlepi.ci.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -41,17 +44,22 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
     private final SqsClient client;
     private final String queueUrl;
     private final Duration sendTimeout;
+    private final ScheduledExecutorService timeouts;
     private volatile boolean reachable = true;
 
-    private SqsWorkQueue(SqsClient client, String queueUrl, Duration sendTimeout) {
+    private SqsWorkQueue(SqsClient client, String queueUrl, Duration sendTimeout, ScheduledExecutorService timeouts) {
         this.client = client;
         this.queueUrl = queueUrl;
         this.sendTimeout = sendTimeout;
+        this.timeouts = timeouts;
     }
 
     public static SqsWorkQueue open(SqsSettings s) {
         // The socket must outlive the longest long poll (20 s) by the call timeout.
         Duration socket = Duration.ofSeconds(20).plus(s.timeout());
+        // One thread for the call timeouts instead of the SDK's five per client: on a Pi 3B+
+        // every idle thread is resident memory (docs/performance.md).
+        ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("sqs-timeouts"));
         SqsClientBuilder b = SqsClient.builder()
                 .region(Region.of(s.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
@@ -59,12 +67,13 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .connectionTimeout(s.timeout())
                         .socketTimeout(socket))
-                .overrideConfiguration(o -> o.apiCallTimeout(socket.plus(s.timeout())).apiCallAttemptTimeout(socket));
+                .overrideConfiguration(o -> o.apiCallTimeout(socket.plus(s.timeout())).apiCallAttemptTimeout(socket)
+                        .scheduledExecutorService(timeouts));
         if (s.endpointOverride() != null) {
             b.endpointOverride(s.endpointOverride());
         }
         Duration send = s.timeout().compareTo(SEND_TIMEOUT) < 0 ? s.timeout() : SEND_TIMEOUT;
-        return new SqsWorkQueue(b.build(), s.queueUrl(), send);
+        return new SqsWorkQueue(b.build(), s.queueUrl(), send, timeouts);
     }
 
     public String queueUrl() {
@@ -131,6 +140,7 @@ public final class SqsWorkQueue implements WorkQueue, AutoCloseable {
     @Override
     public void close() {
         client.close();
+        timeouts.shutdownNow();
     }
 
     private static QueuedMessage message(Message m) {

@@ -1,9 +1,12 @@
 package io.cattlepi.ci.report;
 
+import io.cattlepi.ci.concurrent.DaemonThreads;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -27,16 +30,27 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     private final String bucket;
     private final String keyPrefix;
     private final String publicPrefix;
+    /** The SDK's call timeouts, or null when the client's owner keeps its own. */
+    private final ScheduledExecutorService timeouts;
 
     S3ArtifactStore(S3Client s3, String bucket, String keyPrefix, String publicPrefix) {
+        this(s3, bucket, keyPrefix, publicPrefix, null);
+    }
+
+    private S3ArtifactStore(S3Client s3, String bucket, String keyPrefix, String publicPrefix,
+                            ScheduledExecutorService timeouts) {
         this.s3 = Objects.requireNonNull(s3);
         this.bucket = bucket;
         this.keyPrefix = keyPrefix;
         this.publicPrefix = publicPrefix;
+        this.timeouts = timeouts;
     }
 
     /** A store with its own SDK client (closed by {@link #close()}). */
     public static S3ArtifactStore open(S3Settings settings) {
+        // One thread for the call timeouts instead of the SDK's five per client: on a Pi 3B+
+        // every idle thread is resident memory (docs/performance.md).
+        ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("s3-timeouts"));
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
@@ -47,13 +61,14 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(settings.timeout())
                         .apiCallAttemptTimeout(settings.timeout())
+                        .scheduledExecutorService(timeouts)
                         .build());
         if (settings.endpointOverride() != null) {
             // S3-compatible servers rarely resolve bucket.host names; addressing by path always works.
             builder.endpointOverride(settings.endpointOverride()).forcePathStyle(true);
         }
         return new S3ArtifactStore(builder.build(), settings.bucket(), settings.keyPrefix(),
-                settings.publicPrefix().toString());
+                settings.publicPrefix().toString(), timeouts);
     }
 
     @Override
@@ -84,6 +99,9 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     @Override
     public void close() {
         s3.close();
+        if (timeouts != null) {
+            timeouts.shutdownNow();
+        }
     }
 
     private void upload(String objectKey, RequestBody body, String contentType) throws ReportException {

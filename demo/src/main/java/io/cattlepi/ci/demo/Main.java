@@ -20,6 +20,8 @@ public final class Main {
         cli.addSubcommand(new DemoCommand());
         cli.addSubcommand(new SimulateCommand());
         cli.addSubcommand(new io.cattlepi.ci.demo.bench.BenchCommand());
+        // bench --parts intake,dispatch names parts that are also subcommands of bench.
+        cli.setAllowSubcommandsAsOptionParameters(true);
         return cli;
     }
 }

@@ -183,6 +183,13 @@ class PackageInstallTest {
                     .redirectOutput(scratch.resolve("controller.log").toFile()).directory(state.toFile());
             service.environment().clear();
             service.environment().putAll(env);
+            // The unit's environment (its measured JVM flags), the AppCDS archive in its CacheDirectory.
+            service.environment().putAll(unitEnvironment());
+            Path cache = Files.createDirectories(root.resolve("var/cache/cattlepi-ci"));
+            run(List.of("chown", uid + ":" + gid, cache.toString()), null, 0);
+            run(List.of("chmod", "0750", cache.toString()), null, 0);
+            Path archive = cache.resolve("controller.jsa");
+            service.environment().put("CATTLEPI_CI_CDS", archive.toString());
             Process controller = service.start();
             controller.getOutputStream().close();
             try {
@@ -213,6 +220,8 @@ class PackageInstallTest {
                 controller.destroyForcibly();
             }
             assertTrue(log().contains("stopped"), log());
+            assertTrue(Files.size(root.resolve("var/cache/cattlepi-ci/controller.jsa")) > 0,
+                    "the first stop writes the AppCDS archive:\n" + log());
         }
         assertFalse(Files.exists(told.resolve("mvn-was-called")), "Maven was called");
         try (var left = Files.list(opt)) {
@@ -235,6 +244,20 @@ class PackageInstallTest {
         List<String> warnings = new ArrayList<>(out.lines().filter(l -> !l.isBlank()).toList());
         warnings.removeIf(l -> l.contains("Command /opt/cattlepi-ci/cattlepi-ci is not executable"));
         assertEquals(List.of(), warnings, out);
+    }
+
+    /** The unit's {@code Environment="NAME=VALUE"} lines, as systemd reads them. */
+    private static Map<String, String> unitEnvironment() throws java.io.IOException {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        Pattern assignment = Pattern.compile("^Environment=\"([A-Z_]+)=([^\"]*)\"$");
+        for (String line : Files.readAllLines(SOURCE.resolve("deploy/cattlepi-ci.service"))) {
+            Matcher m = assignment.matcher(line);
+            if (m.matches()) {
+                env.put(m.group(1), m.group(2));
+            }
+        }
+        assertTrue(env.containsKey("CATTLEPI_CI_JAVA_OPTS"), "the unit sets the JVM flags: " + env);
+        return env;
     }
 
     private String log() {

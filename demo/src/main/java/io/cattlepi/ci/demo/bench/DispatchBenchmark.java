@@ -30,69 +30,76 @@ import picocli.CommandLine.Option;
 @Command(name = "dispatch", mixinStandardHelpOptions = true,
         description = "Measure message visible -> first step started and build finished -> Pi ready over N builds.")
 public final class DispatchBenchmark implements Callable<Integer> {
-    @Option(names = "--builds", defaultValue = "100", description = "Builds to measure (default ${DEFAULT-VALUE}).")
+    /** What one run measured, in milliseconds. */
+    record Result(Percentiles leased, Percentiles dispatch, Percentiles running, Percentiles toReady, double resetMillis) {
+        Percentiles overhead() {
+            Percentiles p = new Percentiles();
+            toReady.values().forEach(ms -> p.add(ms - resetMillis));
+            return p;
+        }
+    }
+
+    @Option(names = "--builds", defaultValue = "500", description = "Builds to measure (default ${DEFAULT-VALUE}).")
     int builds;
 
-    @Option(names = "--workers", defaultValue = "4", description = "Simulated Pis (default ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "3", description = "Simulated Pis (default ${DEFAULT-VALUE}).")
     int workers;
 
     @Override
     public Integer call() throws Exception {
+        Result r = measure(builds, workers);
+        System.out.println(r.leased().summary("message visible -> build running on a leased Pi"));
+        System.out.println(r.dispatch().summary("message visible -> first step started (after pending status and checkout)"));
+        System.out.println(r.toReady().summary("build finished -> Pi ready (includes the simulated reset)"));
+        System.out.println(r.overhead().summary("build finished -> Pi ready beyond the simulated reset"));
+        System.out.printf("simulated reset time per Pi: %.0f ms (2 boots and a flash)%n", r.resetMillis());
+        return 0;
+    }
+
+    static Result measure(int builds, int workers) throws Exception {
         Path dir = Files.createTempDirectory("cattlepi-ci-bench");
         PiTimings timings = PiTimings.fast();
         DemoWorld.Options options = new DemoWorld.Options(workers, timings, 0, Duration.ofMinutes(2),
                 Duration.ofSeconds(30), Duration.ofSeconds(30), List.of(List.of("true")));
         try (DemoWorld world = DemoWorld.start(dir, options); Controller controller = Controller.start(world.config())) {
-            if (!Poll.until(Duration.ofMinutes(2), () -> readyCount(controller) == workers)) {
-                System.err.println("the rack did not come up");
-                return 1;
-            }
+            BenchFailure.require(Poll.until(Duration.ofMinutes(2), () -> readyCount(controller) == workers), "the rack did not come up");
             Map<String, Instant> visible = new HashMap<>();
             for (int i = 0; i < builds; i++) {
-                if (!Poll.until(Duration.ofMinutes(2), () -> readyCount(controller) > queued(controller))) {
-                    System.err.println("no Pi became free");
-                    return 1;
-                }
+                BenchFailure.require(Poll.until(Duration.ofMinutes(2), () -> readyCount(controller) > queued(controller)),
+                        "no Pi became free");
                 // One pull request per build: a newer push to the same one would supersede a queued build.
                 SampleRepository.PullRequest pr = world.repo().openPullRequest(i + 1, "bench " + i, Map.of("n", i + "\n"));
                 int status = world.deliver(controller.httpPort(), "pull_request", world.pullRequestPayload("opened", pr));
                 visible.put(pr.headSha(), Instant.now());
-                if (status != 202) {
-                    System.err.println("delivery answered " + status);
-                    return 1;
-                }
+                BenchFailure.require(status == 202, "delivery answered " + status);
                 // Admitted before the next is paced, so the queued count is right.
                 String sha = pr.headSha();
                 Poll.until(Duration.ofSeconds(30), () -> !controller.store().read(tx ->
                         tx.buildsOf(DemoWorld.REPOSITORY, sha, "pull_request")).isEmpty());
             }
-            if (!Poll.until(Duration.ofMinutes(5), () -> controller.store().read(tx -> tx.buildsIn(BuildState.QUEUED,
+            BenchFailure.require(Poll.until(Duration.ofMinutes(5), () -> controller.store().read(tx -> tx.buildsIn(BuildState.QUEUED,
                     BuildState.SCHEDULED, BuildState.RUNNING, BuildState.FINISHING)).isEmpty()
-                    && readyCount(controller) == workers)) {
-                System.err.println("builds did not all finish");
-                return 1;
-            }
-            Percentiles dispatch = new Percentiles();
-            Percentiles leased = new Percentiles();
-            Percentiles toReady = new Percentiles();
+                    && readyCount(controller) == workers), "builds did not all finish");
+            Result r = new Result(new Percentiles(), new Percentiles(), new Percentiles(), new Percentiles(),
+                    2.0 * timings.boot().toMillis() + timings.flash().toMillis());
             for (Build b : controller.store().read(tx -> tx.recentBuilds(builds + 10))) {
                 Instant posted = visible.get(b.sha());
                 Optional<Instant> firstStep = firstStep(world.config().engine().workspaces().resolve(b.id()).resolve("build.log"));
                 if (posted != null && b.startedAt() != null) {
-                    leased.add(Duration.between(posted, b.startedAt()).toNanos() / 1e6);
+                    r.leased().add(millis(posted, b.startedAt()));
+                    firstStep.ifPresent(at -> r.running().add(millis(b.startedAt(), at)));
                 }
                 if (posted != null && firstStep.isPresent()) {
-                    dispatch.add(Duration.between(posted, firstStep.get()).toNanos() / 1e6);
+                    r.dispatch().add(millis(posted, firstStep.get()));
                 }
-                readyAfter(controller, b).ifPresent(at -> toReady.add(Duration.between(b.finishedAt(), at).toNanos() / 1e6));
+                readyAfter(controller, b).ifPresent(at -> r.toReady().add(millis(b.finishedAt(), at)));
             }
-            System.out.println(leased.summary("message visible -> build running on a leased Pi"));
-            System.out.println(dispatch.summary("message visible -> first step started (after pending status and checkout)"));
-            System.out.println(toReady.summary("build finished -> Pi ready (includes the simulated reset)"));
-            System.out.printf("simulated reset time per Pi: 2 boots x %d ms + flash %d ms = %d ms%n",
-                    timings.boot().toMillis(), timings.flash().toMillis(), 2 * timings.boot().toMillis() + timings.flash().toMillis());
-            return 0;
+            return r;
         }
+    }
+
+    static double millis(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e6;
     }
 
     private static Optional<Instant> firstStep(Path log) throws java.io.IOException {
@@ -113,7 +120,7 @@ public final class DispatchBenchmark implements Callable<Integer> {
                 .map(Event::at).findFirst();
     }
 
-    private static long readyCount(Controller c) {
+    static long readyCount(Controller c) {
         return c.store().read(tx -> tx.workers()).stream().filter(w -> w.state() == WorkerState.READY).count();
     }
 

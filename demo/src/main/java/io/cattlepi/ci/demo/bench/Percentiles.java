@@ -20,11 +20,27 @@ final class Percentiles {
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
     }
 
+    synchronized List<Double> values() {
+        return List.copyOf(millis);
+    }
+
+    /** NaN when nothing was measured. */
+    synchronized double median() {
+        return millis.isEmpty() ? Double.NaN : at(50);
+    }
+
+    synchronized double p(double p) {
+        return millis.isEmpty() ? Double.NaN : at(p);
+    }
+
     synchronized int count() {
         return millis.size();
     }
 
     String summary(String what) {
+        if (count() == 0) {
+            return what + ": n=0";
+        }
         return String.format(Locale.ROOT, "%s: n=%d p50=%.1f ms p90=%.1f ms p99=%.1f ms max=%.1f ms", what, count(),
                 at(50), at(90), at(99), at(100));
     }
