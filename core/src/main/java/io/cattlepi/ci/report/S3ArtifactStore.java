@@ -7,14 +7,10 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -51,22 +47,12 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         // One thread for the call timeouts instead of the SDK's five per client: on a Pi 3B+
         // every idle thread is resident memory (docs/performance.md).
         ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("s3-timeouts"));
-        S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(settings.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        settings.accessKey().reveal(), settings.secretKey().reveal())))
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(settings.timeout())
-                        .socketTimeout(settings.timeout()))
+        S3ClientBuilder builder = S3Clients.builder(settings)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(settings.timeout())
                         .apiCallAttemptTimeout(settings.timeout())
                         .scheduledExecutorService(timeouts)
                         .build());
-        if (settings.endpointOverride() != null) {
-            // S3-compatible servers rarely resolve bucket.host names; addressing by path always works.
-            builder.endpointOverride(settings.endpointOverride()).forcePathStyle(true);
-        }
         return new S3ArtifactStore(builder.build(), settings.bucket(), settings.keyPrefix(),
                 settings.publicPrefix().toString(), timeouts);
     }

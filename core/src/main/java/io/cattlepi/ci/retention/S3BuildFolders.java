@@ -1,16 +1,13 @@
 package io.cattlepi.ci.retention;
 
+import io.cattlepi.ci.report.S3Clients;
 import io.cattlepi.ci.report.S3Settings;
 import java.io.IOException;
 import java.util.List;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
@@ -51,21 +48,12 @@ public final class S3BuildFolders implements BuildFolders, AutoCloseable {
 
     /** @param page keys listed and deleted per call (tests use fewer than S3's 1000 to see several pages) */
     static S3BuildFolders open(S3Settings settings, int page) {
-        S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(settings.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        settings.accessKey().reveal(), settings.secretKey().reveal())))
-                .httpClientBuilder(ApacheHttpClient.builder()
-                        .connectionTimeout(settings.timeout())
-                        .socketTimeout(settings.timeout()))
+        S3ClientBuilder builder = S3Clients.builder(settings)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(RetryMode.STANDARD)
                         .apiCallTimeout(settings.timeout())
                         .apiCallAttemptTimeout(settings.timeout())
                         .build());
-        if (settings.endpointOverride() != null) {
-            builder.endpointOverride(settings.endpointOverride()).forcePathStyle(true);
-        }
         return new S3BuildFolders(builder.build(), settings.bucket(), settings.keyPrefix(), page);
     }
 

@@ -1,5 +1,6 @@
 package io.cattlepi.ci.boottest.run;
 
+import io.cattlepi.ci.report.S3Clients;
 import io.cattlepi.ci.report.S3Settings;
 import java.io.IOException;
 import java.net.URI;
@@ -10,12 +11,9 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -48,19 +46,14 @@ public final class S3Images implements ImageShelf, AutoCloseable {
 
     /** @param validFor how long a presigned URL works (the battery's limit) */
     public static S3Images open(S3Settings settings, Duration validFor) {
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                settings.accessKey().reveal(), settings.secretKey().reveal()));
         boolean pathStyle = settings.endpointOverride() != null;
-        S3ClientBuilder client = S3Client.builder().region(Region.of(settings.region())).credentialsProvider(credentials)
-                .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(settings.timeout())
-                        .socketTimeout(settings.timeout()))
+        S3ClientBuilder client = S3Clients.builder(settings)
                 // A whole image per call: the attempt's bound is generous, the connection's is not.
                 .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofMinutes(30)).build());
         S3Presigner.Builder presign = S3Presigner.builder().region(Region.of(settings.region()))
-                .credentialsProvider(credentials)
+                .credentialsProvider(S3Clients.credentials(settings))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
         if (pathStyle) {
-            client.endpointOverride(settings.endpointOverride()).forcePathStyle(true);
             presign.endpointOverride(settings.endpointOverride());
         }
         return new S3Images(client.build(), presign.build(), settings.bucket(), settings.keyPrefix(), validFor);
