@@ -70,7 +70,7 @@ public final class DelegatedBuilds implements AutoCloseable {
     private final QueueConsumer consumer;
     private final WaitingNotices approvals;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, DaemonThreads.named("delegated-timer"));
-    private final ExecutorService settlePool = Executors.newFixedThreadPool(2, DaemonThreads.named("delegated-settle"));
+    private final ExecutorService settlePool = DaemonThreads.pool("delegated-settle", 2);
     private final ExecutorService handOvers = Executors.newSingleThreadExecutor(DaemonThreads.named("delegated-handover"));
     private final AtomicBoolean passPending = new AtomicBoolean();
     /** Committed {@code scheduled} but not yet given to the front end: not lost, only in flight. */

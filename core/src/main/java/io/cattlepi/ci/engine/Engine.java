@@ -49,7 +49,7 @@ public final class Engine implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, DaemonThreads.named("engine-timer"));
     private final ExecutorService fleetPool;
     private final ExecutorService buildPool = Executors.newCachedThreadPool(DaemonThreads.named("build"));
-    private final ExecutorService settlePool = Executors.newFixedThreadPool(2, DaemonThreads.named("settle"));
+    private final ExecutorService settlePool = DaemonThreads.pool("settle", 2);
     private final ExecutorService decisions = Executors.newSingleThreadExecutor(DaemonThreads.named("scheduler"));
     private final AtomicBoolean passPending = new AtomicBoolean();
     private Thread consumerThread;
@@ -67,7 +67,7 @@ public final class Engine implements AutoCloseable {
         this.settings = settings;
         this.rack = List.copyOf(rack);
         this.scheduler = new Scheduler(store, placement);
-        this.fleetPool = Executors.newFixedThreadPool(fleetSettings.parallelProbes(), DaemonThreads.named("fleet"));
+        this.fleetPool = DaemonThreads.pool("fleet", fleetSettings.parallelProbes());
         this.fleet = new FleetMonitor(store, ports.probe(), ports.reset(), fleetSettings, ports.power(), timer, fleetPool,
                 (before, after) -> {
                     if (after.state() == WorkerState.READY) {

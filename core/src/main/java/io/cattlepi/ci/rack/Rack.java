@@ -41,7 +41,7 @@ public final class Rack implements AutoCloseable {
     public static Rack start(Store store, RackSettings settings, FleetListener listener) {
         RackAccess access = RackAccess.open(settings, store);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("rack-timer"));
-        ExecutorService pool = Executors.newFixedThreadPool(settings.fleet().parallelProbes(), DaemonThreads.named("rack-probe"));
+        ExecutorService pool = DaemonThreads.pool("rack-probe", settings.fleet().parallelProbes());
         FleetMonitor monitor = new FleetMonitor(store, access.probe(), access.reset(), settings.fleet(), timer, pool,
                 listener);
         monitor.syncRack(settings.members());

@@ -57,6 +57,8 @@ public final class SshWorkerShell implements WorkerShell, AutoCloseable {
         this.connectTimeout = connectTimeout;
         this.client = SshClient.setUpDefaultClient();
         CoreModuleProperties.TCP_NODELAY.set(client, true);
+        // Two I/O threads carry a rack's few sessions; the default (processors + 1) is resident memory on a Pi.
+        CoreModuleProperties.NIO_WORKERS.set(client, 2);
         client.setServerKeyVerifier(this::verifyServerKey);
         client.start();
     }
