@@ -11,15 +11,9 @@ import io.cattlepi.ci.peers.GitHubStandIn.RecordedStatus;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.pi.RackFixture;
 import io.cattlepi.ci.simulator.sample.SampleRepository;
-import java.io.File;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +33,6 @@ class CrashResumeTest {
 
     @TempDir
     Path dir;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @ParameterizedTest(name = "killed while {0}")
     @ValueSource(strings = {CrashPoint.QUEUED, CrashPoint.CHECKING_OUT, CrashPoint.STEP_RUNNING,
@@ -50,13 +43,14 @@ class CrashResumeTest {
                 Duration.ofSeconds(10), Duration.ofSeconds(5), null));
              StoreView view = new StoreView(world.config().storePath())) {
             int port = world.config().server().port();
-            Process warm = controller(world, null, "warm");
-            await("controller up", () -> answers(port));
+            ChildControllers controllers = new ChildControllers(world, dir);
+            Process warm = controllers.start("warm", null);
+            await("controller up", () -> controllers.answers(port));
             await("Pi ready", view::allReady);
             warm.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL while idle
 
-            Process crashing = controller(world, phase, "crash");
-            await("controller up again", () -> answers(port));
+            Process crashing = controllers.start("crash", phase);
+            await("controller up again", () -> controllers.answers(port));
             await("Pi ready after the idle kill", view::allReady);
             SampleRepository.PullRequest pr = world.repo().openPullRequest(1, "crash at " + phase, Map.of("f", phase));
             try {
@@ -68,7 +62,7 @@ class CrashResumeTest {
             assertTrue(crashing.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the controller reached " + phase);
             assertEquals(137, crashing.exitValue());
 
-            Process resumed = controller(world, null, "resumed");
+            Process resumed = controllers.start("resumed", null);
             try {
                 await("the build is done", () -> view.buildsOf(pr.headSha()).stream().anyMatch(b -> b.state() == BuildState.DONE));
                 await("the Pi is ready", view::allReady);
@@ -76,7 +70,7 @@ class CrashResumeTest {
                 await("the message is gone and recorded so", () -> world.sqs().depth(world.queueUrl()) == 0
                         && view.buildsOf(pr.headSha()).stream().allMatch(Build::messageDeleted));
             } catch (AssertionError e) {
-                System.out.println(tail("crash") + tail("resumed"));
+                System.out.println(controllers.tail("crash") + controllers.tail("resumed"));
                 throw e;
             } finally {
                 resumed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -99,39 +93,6 @@ class CrashResumeTest {
     private static List<String> finals(DemoWorld world, String sha, String context) {
         return world.github().statusesFor(sha, context).stream().map(RecordedStatus::state)
                 .filter(s -> !s.equals("pending")).toList();
-    }
-
-    /** The end of a child controller's log, for a failure's report. */
-    private String tail(String name) {
-        try {
-            List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("controller-" + name + ".log"));
-            return "--- controller " + name + " ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 60),
-                    lines.size())) + "\n";
-        } catch (IOException e) {
-            return "--- controller " + name + ": " + e.getMessage() + "\n";
-        }
-    }
-
-    private Process controller(DemoWorld world, String crashAt, String name) throws Exception {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath));
-        if (crashAt != null) {
-            argv.add("-D" + CrashPoint.PROPERTY + "=" + crashAt);
-        }
-        argv.addAll(List.of(Main.class.getName(), "run", "--config", world.configFile().toString()));
-        File log = dir.resolve("controller-" + name + ".log").toFile();
-        return new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log).start();
-    }
-
-    private boolean answers(int port) {
-        try {
-            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

@@ -6,16 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cattlepi.ci.intake.QueuedMessage;
 import io.cattlepi.ci.simulator.pi.PiTimings;
 import io.cattlepi.ci.simulator.sample.SampleRepository;
-import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +28,6 @@ class CrashedPollTest {
 
     @TempDir
     Path dir;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
     void aDeliveryRightAfterASigkillIsAdmittedWithinSecondsNotAfterTheVisibilityTimeout() throws Exception {
@@ -44,8 +36,9 @@ class CrashedPollTest {
         try (DemoWorld world = DemoWorld.start(dir, options);
              StoreView view = new StoreView(world.config().storePath())) {
             int port = world.config().server().port();
-            Process first = controller(world, "first");
-            await("controller up", () -> answers(port));
+            ChildControllers controllers = new ChildControllers(world, dir);
+            Process first = controllers.start("first", null);
+            await("controller up", () -> controllers.answers(port));
             await("Pi ready, so the consumer long-polls", view::allReady);
             Thread.sleep(1000); // well inside a 20 s long poll
             first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: its poll stays open at the queue
@@ -56,7 +49,7 @@ class CrashedPollTest {
             boolean swallowed = Poll.until(Duration.ofSeconds(3), () -> inFlight(world) == 1);
 
             long restarted = System.nanoTime();
-            Process second = controller(world, "second");
+            Process second = controllers.start("second", null);
             try {
                 await("the delivery is admitted", () -> !view.buildsOf(pr.headSha()).isEmpty());
                 Duration admitted = Duration.ofNanos(System.nanoTime() - sent);
@@ -92,24 +85,6 @@ class CrashedPollTest {
         return Integer.parseInt(world.sqs().client().getQueueAttributes(b -> b.queueUrl(world.queueUrl())
                 .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes()
                 .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-    }
-
-    private Process controller(DemoWorld world, String name) throws Exception {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, Main.class.getName(), "run", "--config", world.configFile().toString()));
-        File log = dir.resolve("controller-" + name + ".log").toFile();
-        return new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log).start();
-    }
-
-    private boolean answers(int port) {
-        try {
-            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
