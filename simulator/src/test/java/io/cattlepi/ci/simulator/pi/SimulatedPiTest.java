@@ -100,9 +100,9 @@ class SimulatedPiTest {
 
     @Test
     void rebootDropsTheEndpointWhileBooting() throws Exception {
-        // Its own Pi with a 2 s boot: the reboot acts once the command has returned, as on a Pi, so
-        // the endpoint must stay down long enough to be seen down.
-        try (RackFixture one = RackFixture.start(1, new PiTimings(Duration.ofSeconds(2), Duration.ofMillis(150)));
+        // Its own Pi with an 8 s boot: the reboot acts once the command has returned, as on a Pi, so
+        // the endpoint must stay down long enough to be seen down also on a loaded machine (2 s was not).
+        try (RackFixture one = RackFixture.start(1, new PiTimings(Duration.ofSeconds(8), Duration.ofMillis(150)));
              SshWorkerShell own = new SshWorkerShell("pi", one.clientKey(), new NoHostKeyCheck(), Duration.ofSeconds(5))) {
             SimulatedPi pi = one.rack().pi("pi-1");
             assertTrue(pi.awaitState(SimulatedPi.State.STOCK, T));
