@@ -116,6 +116,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     private int run(DemoExit exit, PiTimings t, long started, PrintWriter out) throws Exception {
         DemoWorld world = exit.add(DemoWorld.start(exit.dir(), DemoWorld.Options.demo(workers, t, port)));
+        exit.alsoRemove(world.rack().rack().dir());
+        exit.alsoRemove(world.rack().privateKeyFile());
         if (!externalController) {
             exit.add(Controller.start(world.config()));
         }

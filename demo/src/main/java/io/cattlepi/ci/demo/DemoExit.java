@@ -33,6 +33,8 @@ final class DemoExit implements AutoCloseable {
     private final Path dir;
     private final PrintWriter err;
     private final Closer open = new Closer();
+    /** Paths outside {@link #dir} that parts made for themselves (the simulated rack's folder, its key). */
+    private final java.util.List<Path> alsoRemoved = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Thread hook;
     private volatile boolean stopping;
 
@@ -51,6 +53,11 @@ final class DemoExit implements AutoCloseable {
 
     Path dir() {
         return dir;
+    }
+
+    /** Removes {@code path} on exit too: a signal may not leave its owner the time to close. */
+    void alsoRemove(Path path) {
+        alsoRemoved.add(path);
     }
 
     /** Registers {@code c} to be closed on exit; if the demo is already stopping, closes it and throws {@link Stopped}. */
@@ -79,6 +86,7 @@ final class DemoExit implements AutoCloseable {
         }
         open.close();
         deleteTree(dir);
+        alsoRemoved.forEach(DemoExit::deleteTree);
     }
 
     private void onSignal() {
@@ -100,6 +108,7 @@ final class DemoExit implements AutoCloseable {
         // Only this JVM's own children (a build's make, ssh, git): they would outlive it otherwise.
         ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
         deleteTree(dir);
+        alsoRemoved.forEach(DemoExit::deleteTree);
         err.printf("cattlepi-ci demo: %s in %d ms; %s removed%n", stopped ? "stopped" : "stopped what it could",
                 (System.nanoTime() - started) / 1_000_000, dir);
         err.flush();
