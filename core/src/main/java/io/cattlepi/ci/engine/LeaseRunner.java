@@ -170,7 +170,7 @@ public final class LeaseRunner {
         if (outcome.result() == BuildResult.FAILURE) {
             outcome = blameThePi(lease, outcome);
         }
-        VitalsBoard.Strain strain = strain(lease, folder);
+        VitalsBoard.Strain strain = strain(lease, folder, outcome.piSuspect());
         if (!strain.statusSuffix().isEmpty()) {
             outcome = new WorkOutcome(outcome.result(), StatusText.withSuffix(outcome.description(), strain.statusSuffix()),
                     outcome.piSuspect());
@@ -240,11 +240,15 @@ public final class LeaseRunner {
      * What the Pi's firmware flagged during the build: the readings taken while it ran (the boot
      * watch probes it) and one now, at its end, before the reset reboots the Pi and clears the
      * since-boot flags. Anything flagged gets a line in the build's log. The pin is cleared for
-     * this reading, as for {@link #blameThePi}.
+     * this reading, as for {@link #blameThePi}. A Pi in doubt (it stopped answering, or the build
+     * was stopped mid-recipe) is not read again here: that would wait out one more connect timeout
+     * for a Pi the fleet probes next anyway.
      */
-    private VitalsBoard.Strain strain(Lease lease, Path folder) {
+    private VitalsBoard.Strain strain(Lease lease, Path folder, boolean piInDoubt) {
         String pi = lease.worker().id();
-        probe.vitals(lease.worker().withHostKey(null));
+        if (!piInDoubt) {
+            probe.vitals(lease.worker().withHostKey(null));
+        }
         VitalsBoard.Strain strain = probe.board().endWatch(pi);
         String line = strain.logLine(pi);
         if (line != null) {

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * How the demo ends, whether it returns or gets Ctrl-C or SIGTERM: what it started is closed newest
@@ -34,7 +36,7 @@ final class DemoExit implements AutoCloseable {
     private final PrintWriter err;
     private final Closer open = new Closer();
     /** Paths outside {@link #dir} that parts made for themselves (the simulated rack's folder, its key). */
-    private final java.util.List<Path> alsoRemoved = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Path> alsoRemoved = new CopyOnWriteArrayList<>();
     private final Thread hook;
     private volatile boolean stopping;
 
