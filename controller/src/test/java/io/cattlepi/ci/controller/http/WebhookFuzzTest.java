@@ -5,31 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cattlepi.ci.intake.DeliveryFilter;
-import io.cattlepi.ci.intake.SqsSettings;
-import io.cattlepi.ci.intake.SqsWorkQueue;
-import io.cattlepi.ci.intake.StoreAudit;
-import io.cattlepi.ci.intake.WebhookIntake;
 import io.cattlepi.ci.intake.WebhookSignature;
 import io.cattlepi.ci.peers.HostileInput;
-import io.cattlepi.ci.peers.LocalSqs;
 import io.cattlepi.ci.peers.RawHttp;
 import io.cattlepi.ci.peers.StackTraceWatch;
 import io.cattlepi.ci.peers.WebhookFixtures;
 import io.cattlepi.ci.secret.Secret;
-import io.cattlepi.ci.store.Store;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,9 +47,7 @@ class WebhookFuzzTest {
 
     @TempDir
     Path dir;
-    private LocalSqs sqs;
-    private SqsWorkQueue queue;
-    private Store store;
+    private WebhookRig rig;
     private ControllerHttp http;
     private final Map<String, Map<Integer, Integer>> outcomes = new TreeMap<>();
     private final List<String> failures = new ArrayList<>();
@@ -68,25 +57,14 @@ class WebhookFuzzTest {
     }
 
     @BeforeEach
-    void start() {
-        sqs = LocalSqs.start();
-        String url = sqs.createQueue("fuzz", Duration.ofSeconds(30));
-        queue = SqsWorkQueue.open(new SqsSettings(url, sqs.region(), sqs.endpoint(), new Secret(sqs.accessKey()),
-                new Secret(sqs.secretKey()), Duration.ofSeconds(30)));
-        store = Store.open(dir.resolve("f.db"), Clock.systemUTC());
-        WebhookIntake intake = new WebhookIntake(SECRET, new DeliveryFilter(Set.of(WebhookFixtures.REPOSITORY), List.of(),
-                false, "https://github.com/"), queue, new StoreAudit(store), MAX_BODY);
-        http = ControllerHttp.start("127.0.0.1", 0, store, new ReadOnlyOperations(), null,
-                () -> new ControllerHttp.Health(true, Map.of()), () -> "", intake,
-                new WebhookLimits(32, Duration.ofSeconds(10), Duration.ofSeconds(10)));
+    void start() throws Exception {
+        rig = WebhookRig.start(dir, false);
+        http = rig.serve(SECRET, MAX_BODY, new WebhookLimits(32, Duration.ofSeconds(10), Duration.ofSeconds(10)));
     }
 
     @AfterEach
     void stop() {
-        http.close();
-        queue.close();
-        store.close();
-        sqs.close();
+        rig.close();
     }
 
     @Test
@@ -146,7 +124,7 @@ class WebhookFuzzTest {
         } finally {
             workers.shutdownNow();
         }
-        assertTrue(store.read(tx -> tx.eventCount()) < 10_000, "rejected requests are counted, not stored one by one");
+        assertTrue(rig.store().read(tx -> tx.eventCount()) < 10_000, "rejected requests are counted, not stored one by one");
     }
 
     private static void add(List<Case> cases, int n, ThrowingSupplier<Case> make) throws Exception {

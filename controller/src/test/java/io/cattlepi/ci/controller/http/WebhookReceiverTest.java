@@ -5,19 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cattlepi.ci.intake.DeliveryFilter;
 import io.cattlepi.ci.intake.QueuedMessage;
-import io.cattlepi.ci.intake.SqsSettings;
 import io.cattlepi.ci.intake.SqsWorkQueue;
-import io.cattlepi.ci.intake.StoreAudit;
-import io.cattlepi.ci.intake.WebhookIntake;
 import io.cattlepi.ci.intake.WebhookSignature;
 import io.cattlepi.ci.peers.FaultProxy;
 import io.cattlepi.ci.peers.LocalSqs;
 import io.cattlepi.ci.peers.RawHttp;
 import io.cattlepi.ci.peers.WebhookFixtures;
 import io.cattlepi.ci.secret.Secret;
-import io.cattlepi.ci.store.Store;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -28,12 +23,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,35 +38,25 @@ class WebhookReceiverTest {
 
     @TempDir
     Path dir;
+    private WebhookRig rig;
     private LocalSqs sqs;
     private FaultProxy proxy;
     private SqsWorkQueue queue;
-    private Store store;
     private ControllerHttp http;
     private final List<Socket> held = new ArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach
     void start() throws Exception {
-        sqs = LocalSqs.start();
-        proxy = FaultProxy.start(sqs.endpoint().getPort());
-        String url = sqs.createQueue("webhooks", Duration.ofSeconds(30));
-        // The production call timeout: only the send's own bound may keep the webhook under 10 s.
-        queue = SqsWorkQueue.open(new SqsSettings(url, sqs.region(), proxy.endpoint(), new Secret(sqs.accessKey()),
-                new Secret(sqs.secretKey()), Duration.ofSeconds(30)));
-        store = Store.open(dir.resolve("w.db"), Clock.systemUTC());
+        rig = WebhookRig.start(dir, true);
+        sqs = rig.sqs();
+        proxy = rig.proxy();
+        queue = rig.queue();
         serve(WebhookLimits.DEFAULTS);
     }
 
     private void serve(WebhookLimits limits) {
-        if (http != null) {
-            http.close();
-        }
-        WebhookIntake intake = new WebhookIntake(SECRET, new DeliveryFilter(Set.of(WebhookFixtures.REPOSITORY), List.of(),
-                false, "https://github.com/"), queue, new StoreAudit(store), 100_000);
-        http = ControllerHttp.start("127.0.0.1", 0, store, new ReadOnlyOperations(), null,
-                () -> new ControllerHttp.Health(queue.reachable(), Map.of("queue", queue.reachable() ? "ok" : "unreachable")),
-                () -> "", intake, limits);
+        http = rig.serve(SECRET, 100_000, limits);
     }
 
     @AfterEach
@@ -82,11 +64,7 @@ class WebhookReceiverTest {
         for (Socket s : held) {
             s.close();
         }
-        http.close();
-        queue.close();
-        proxy.close();
-        store.close();
-        sqs.close();
+        rig.close();
     }
 
     private HttpResponse<String> post(byte[] body, boolean sign, HttpRequest.BodyPublisher publisher) throws Exception {

@@ -3,16 +3,10 @@ package io.cattlepi.ci.controller.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cattlepi.ci.intake.DeliveryFilter;
-import io.cattlepi.ci.intake.SqsSettings;
-import io.cattlepi.ci.intake.SqsWorkQueue;
-import io.cattlepi.ci.intake.StoreAudit;
 import io.cattlepi.ci.intake.WebhookIntake;
 import io.cattlepi.ci.intake.WebhookSignature;
-import io.cattlepi.ci.peers.LocalSqs;
 import io.cattlepi.ci.peers.WebhookFixtures;
 import io.cattlepi.ci.secret.Secret;
-import io.cattlepi.ci.store.Store;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -25,12 +19,10 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -51,30 +43,18 @@ class WebhookStarvationTest {
 
     @TempDir
     Path dir;
-    private LocalSqs sqs;
-    private SqsWorkQueue queue;
-    private Store store;
+    private WebhookRig rig;
     private ControllerHttp http;
 
     @BeforeEach
-    void start() {
-        sqs = LocalSqs.start();
-        String url = sqs.createQueue("starve", Duration.ofSeconds(30));
-        queue = SqsWorkQueue.open(new SqsSettings(url, sqs.region(), sqs.endpoint(), new Secret(sqs.accessKey()),
-                new Secret(sqs.secretKey()), Duration.ofSeconds(30)));
-        store = Store.open(dir.resolve("s.db"), Clock.systemUTC());
-        WebhookIntake intake = new WebhookIntake(SECRET, new DeliveryFilter(Set.of(WebhookFixtures.REPOSITORY), List.of(),
-                false, "https://github.com/"), queue, new StoreAudit(store), WebhookIntake.DEFAULT_MAX_BODY);
-        http = ControllerHttp.start("127.0.0.1", 0, store, new ReadOnlyOperations(), null,
-                () -> new ControllerHttp.Health(true, Map.of("queue", "ok")), () -> "", intake);
+    void start() throws Exception {
+        rig = WebhookRig.start(dir, false);
+        http = rig.serve(SECRET, WebhookIntake.DEFAULT_MAX_BODY, WebhookLimits.DEFAULTS);
     }
 
     @AfterEach
     void stop() {
-        http.close();
-        queue.close();
-        store.close();
-        sqs.close();
+        rig.close();
     }
 
     @Test
