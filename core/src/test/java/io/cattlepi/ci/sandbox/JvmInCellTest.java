@@ -34,10 +34,7 @@ class JvmInCellTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "jvm-in-cell-test",
-                "-f", dir.resolve("id").toString()).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "ssh-keygen");
-        key = new Secret(Files.readString(dir.resolve("id")));
+        key = TestKeys.ed25519(dir, "jvm-in-cell-test");
         config = dir.resolve("controller-config.xml");
         Files.writeString(config, "<secret>never inside</secret>");
     }

@@ -29,10 +29,7 @@ class SandboxTest {
 
     @BeforeAll
     static void keys() throws Exception {
-        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "sandbox-test",
-                "-f", dir.resolve("id").toString()).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "ssh-keygen");
-        key = new Secret(Files.readString(dir.resolve("id")));
+        key = TestKeys.ed25519(dir, "sandbox-test");
         config = dir.resolve("buildcontrol.json");
         Files.writeString(config, "{\"gh_token\": \"very-secret-token\"}");
     }
