@@ -1,15 +1,13 @@
 package io.cattlepi.ci.demo;
 
+import io.cattlepi.ci.build.run.FileTrees;
 import io.cattlepi.ci.wiring.Closer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -87,8 +85,8 @@ final class DemoExit implements AutoCloseable {
             return;
         }
         open.close();
-        deleteTree(dir);
-        alsoRemoved.forEach(DemoExit::deleteTree);
+        FileTrees.deleteQuietly(dir);
+        alsoRemoved.forEach(FileTrees::deleteQuietly);
     }
 
     private void onSignal() {
@@ -109,45 +107,10 @@ final class DemoExit implements AutoCloseable {
         }
         // Only this JVM's own children (a build's make, ssh, git): they would outlive it otherwise.
         ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
-        deleteTree(dir);
-        alsoRemoved.forEach(DemoExit::deleteTree);
+        FileTrees.deleteQuietly(dir);
+        alsoRemoved.forEach(FileTrees::deleteQuietly);
         err.printf("cattlepi-ci demo: %s in %d ms; %s removed%n", stopped ? "stopped" : "stopped what it could",
                 (System.nanoTime() - started) / 1_000_000, dir);
         err.flush();
-    }
-
-    /** Deletes a tree, links deleted and never followed, going on past what it cannot delete or what vanished. */
-    static void deleteTree(Path top) {
-        try {
-            Files.walkFileTree(top, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    deleteQuietly(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    deleteQuietly(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) {
-                    deleteQuietly(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            // best effort: what is left is in the system's temp folder
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException e) {
-            // a folder a file was added to meanwhile, or one this user may not delete: left
-        }
     }
 }

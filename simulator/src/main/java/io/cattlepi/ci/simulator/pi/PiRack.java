@@ -1,7 +1,7 @@
 package io.cattlepi.ci.simulator.pi;
 
+import io.cattlepi.ci.build.run.FileTrees;
 import io.cattlepi.ci.simulator.pi.jail.JailCheck;
-import io.cattlepi.ci.simulator.pi.jail.PiRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,10 +38,10 @@ public final class PiRack implements AutoCloseable {
         try {
             JailCheck.require(dir.resolve("jail-check"));
         } catch (IOException e) {
-            PiRoot.deleteQuietly(dir);
+            FileTrees.deleteQuietly(dir);
             throw e;
         } finally {
-            PiRoot.deleteQuietly(dir.resolve("jail-check"));
+            FileTrees.deleteQuietly(dir.resolve("jail-check"));
         }
         // Core threads never end: a Pi's jail is tied to the thread that booted it.
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
@@ -61,7 +61,7 @@ public final class PiRack implements AutoCloseable {
             pis.forEach(SimulatedPi::close);
             addresses.endpoints().forEach(PiEndpoint::close);
             timer.shutdownNow();
-            PiRoot.deleteQuietly(dir);
+            FileTrees.deleteQuietly(dir);
             throw e;
         }
         pis.forEach(SimulatedPi::powerOn);
@@ -90,6 +90,6 @@ public final class PiRack implements AutoCloseable {
     public void close() {
         pis.forEach(SimulatedPi::close);
         timer.shutdownNow();
-        PiRoot.deleteQuietly(dir);
+        FileTrees.deleteQuietly(dir);
     }
 }

@@ -1,5 +1,6 @@
 package io.cattlepi.ci.simulator.pi.jail;
 
+import io.cattlepi.ci.build.run.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,7 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
@@ -181,27 +181,7 @@ public final class PiRoot {
         Path tmp = hostPath("/tmp");
         try (Stream<Path> s = Files.list(tmp)) {
             for (Path p : s.toList()) {
-                deleteTree(p);
-            }
-        }
-    }
-
-    /** Deletes a tree (links deleted, never followed); best effort, for folders the simulator made. */
-    public static void deleteQuietly(Path top) {
-        try {
-            deleteTree(top);
-        } catch (IOException e) {
-            // a temp folder: what is left is left for the system's cleaner
-        }
-    }
-
-    private static void deleteTree(Path top) throws IOException {
-        if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(top)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+                FileTrees.delete(p);
             }
         }
     }
